@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './crypto';
+export * from './clients/types';

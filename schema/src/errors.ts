@@ -1,0 +1,27 @@
+/**
+ * The one registry of error codes a partner can see. Every GraphQL error leaving the gateway
+ * carries `extensions.code` from here; the README's error table is generated from this record
+ * (and a test fails when they drift).
+ */
+export const ERROR_CODES = {
+  UNAUTHENTICATED: { httpStatus: 401, description: 'The request is not signed, badly signed, stale, replayed, or from an unknown partner.' },
+  FORBIDDEN: { httpStatus: 403, description: 'The partner lacks the scope for a field; `extensions.path` names the field refused.' },
+  INVALID_ID_NUMBER: { httpStatus: 200, description: 'The resident ID number is not 18 characters, has an impossible birth date, or fails its GB 11643 check digit.' },
+  INVALID_CARD_NUMBER: { httpStatus: 200, description: 'The transit card number is not 16–19 digits or fails its Luhn check digit.' },
+  BAD_USER_INPUT: { httpStatus: 200, description: 'An argument is malformed or out of range (dates, cursors, page sizes, batch sizes, mutually exclusive arguments).' },
+  GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The query is not valid GraphQL syntax.' },
+  GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The query does not match the schema.' },
+  QUERY_TOO_COMPLEX: { httpStatus: 400, description: 'The query exceeds a depth, alias, token or cost limit; `extensions.limit` names it.' },
+  PERSISTED_QUERY_NOT_FOUND: { httpStatus: 400, description: 'The persisted-operation hash is not registered for this partner.' },
+  RATE_LIMITED: { httpStatus: 429, description: 'The partner exceeded its request rate; retry after `Retry-After` seconds.' },
+  UPSTREAM_UNAVAILABLE: { httpStatus: 200, description: 'A bureau could not be reached or refused the call; `extensions.source` names it. Other bureaus\' data is still served.' },
+  UPSTREAM_TIMEOUT: { httpStatus: 200, description: 'A bureau did not answer within its timeout; `extensions.source` names it.' },
+  OVERLOADED: { httpStatus: 503, description: 'The gateway is shedding load; retry after `Retry-After` seconds.' },
+  INTERNAL: { httpStatus: 500, description: 'An unexpected failure. Details are logged, never returned.' },
+} as const satisfies Record<string, { httpStatus: number; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}

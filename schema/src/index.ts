@@ -1,0 +1,7 @@
+export * from './errors';
+export * from './id-number';
+export * from './card-number';
+export * from './population';
+export * from './scalars';
+export * from './sdl';
+export * from './compose';
