@@ -5,3 +5,4 @@ export * from './population';
 export * from './scalars';
 export * from './sdl';
 export * from './compose';
+export * from './time';

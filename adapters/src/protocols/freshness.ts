@@ -1,0 +1,68 @@
+/** The common freshness rules: ±300 s timestamps and nonces never reused inside that window. */
+import { randomBytes } from 'node:crypto';
+import { ProtocolError } from '../errors';
+
+export const FRESHNESS_WINDOW_MS = 300_000;
+
+/** A clock in Unix milliseconds; injected so tests can skew it. */
+export type Clock = () => number;
+export const systemClock: Clock = () => Date.now();
+
+/** 16 random bytes, hex. */
+export function newNonce(): string {
+  return randomBytes(16).toString('hex');
+}
+
+const NONCE = /^[0-9a-f]{32}$/;
+
+export function assertNonceShape(nonce: unknown): asserts nonce is string {
+  if (typeof nonce !== 'string' || !NONCE.test(nonce)) throw new ProtocolError('MALFORMED', 'nonce must be 32 lower-case hex characters');
+}
+
+/** Throws CLOCK_SKEW when the timestamp is more than the window away from now. */
+export function assertFresh(timestampMs: number, nowMs: number): void {
+  if (!Number.isFinite(timestampMs)) throw new ProtocolError('MALFORMED', 'timestamp must be a number');
+  if (Math.abs(nowMs - timestampMs) > FRESHNESS_WINDOW_MS) throw new ProtocolError('CLOCK_SKEW', 'timestamp outside the ±300 s window');
+}
+
+/** Remembers nonces for the freshness window. Implementations may be shared between replicas. */
+export interface ReplayGuard {
+  /** Records the nonce; false when it was already seen inside the window (a replay). */
+  remember(scope: string, nonce: string, nowMs: number): Promise<boolean> | boolean;
+}
+
+/** In-process replay guard; entries expire after the window. */
+export class MemoryReplayGuard implements ReplayGuard {
+  private readonly seenAt = new Map<string, number>();
+  private lastSweep = 0;
+
+  remember(scope: string, nonce: string, nowMs: number): boolean {
+    this.sweep(nowMs);
+    const key = `${scope}\u0000${nonce}`;
+    const previous = this.seenAt.get(key);
+    if (previous !== undefined && nowMs - previous <= FRESHNESS_WINDOW_MS * 2) return false;
+    this.seenAt.set(key, nowMs);
+    return true;
+  }
+
+  // A nonce must be remembered as long as a message carrying it could still pass the timestamp
+  // check: up to one window either side of its receipt, hence twice the window.
+  private sweep(nowMs: number): void {
+    if (nowMs - this.lastSweep < 10_000) return;
+    this.lastSweep = nowMs;
+    for (const [key, at] of this.seenAt) if (nowMs - at > FRESHNESS_WINDOW_MS * 2) this.seenAt.delete(key);
+  }
+}
+
+/** Checks timestamp and nonce together, in that order; throws CLOCK_SKEW / REPLAY / MALFORMED. */
+export async function assertFreshAndNew(
+  guard: ReplayGuard,
+  scope: string,
+  timestampMs: number,
+  nonce: unknown,
+  nowMs: number,
+): Promise<void> {
+  assertNonceShape(nonce);
+  assertFresh(timestampMs, nowMs);
+  if (!(await guard.remember(scope, nonce, nowMs))) throw new ProtocolError('REPLAY', 'nonce already used inside the window');
+}

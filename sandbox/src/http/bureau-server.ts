@@ -1,0 +1,108 @@
+/**
+ * The HTTP shell every sandbox bureau runs in: body limit, error mapping to `{"code","message"}`
+ * and per-operation call counting (tests assert how many batch calls a query made).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ProtocolError } from '@huimin/adapters';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface BureauHttpRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+export interface BureauHttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+export interface CallStats {
+  calls: number;
+  keys: number;
+}
+
+/** What a bureau's handler reports back about a call, for the stats. */
+export interface BureauHandler {
+  (request: BureauHttpRequest, record: (operation: string, keys: number) => void): Promise<BureauHttpResponse> | BureauHttpResponse;
+}
+
+export interface RunningBureau {
+  url: string;
+  port: number;
+  /** Calls per operation since start (or the last reset). */
+  stats(): Record<string, CallStats>;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ProtocolError('MALFORMED', 'body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function errorResponse(error: unknown): BureauHttpResponse {
+  const failure = error instanceof ProtocolError ? error : new ProtocolError('INTERNAL', 'internal error');
+  return { status: failure.httpStatus, body: JSON.stringify({ code: failure.code, message: failure.message }) };
+}
+
+export async function startBureauServer(options: { host?: string; port?: number; handler: BureauHandler }): Promise<RunningBureau> {
+  let stats: Record<string, CallStats> = {};
+  const record = (operation: string, keys: number): void => {
+    const entry = (stats[operation] ??= { calls: 0, keys: 0 });
+    entry.calls += 1;
+    entry.keys += keys;
+  };
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      let response: BureauHttpResponse;
+      try {
+        const url = new URL(req.url ?? '/', 'http://bureau.invalid');
+        const body = await readBody(req);
+        const headers: Record<string, string | undefined> = {};
+        for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(',') : value;
+        response = await options.handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body }, record);
+      } catch (error) {
+        response = errorResponse(error);
+      }
+      if (res.destroyed) return;
+      res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+      res.end(response.body);
+    })();
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    stats: () => structuredClone(stats),
+    resetStats: () => {
+      stats = {};
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
