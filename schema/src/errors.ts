@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   INVALID_ID_NUMBER: { httpStatus: 200, description: 'The resident ID number is not 18 characters, has an impossible birth date, or fails its GB 11643 check digit.' },
   INVALID_CARD_NUMBER: { httpStatus: 200, description: 'The transit card number is not 16–19 digits or fails its Luhn check digit.' },
   BAD_USER_INPUT: { httpStatus: 200, description: 'An argument is malformed or out of range (dates, cursors, page sizes, batch sizes, mutually exclusive arguments).' },
+  BAD_REQUEST: { httpStatus: 400, description: 'The HTTP request is not a GraphQL request: wrong method or content type, body not JSON, or no query.' },
   GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The query is not valid GraphQL syntax.' },
   GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The query does not match the schema.' },
   QUERY_TOO_COMPLEX: { httpStatus: 400, description: 'The query exceeds a depth, alias, token or cost limit; `extensions.limit` names it.' },

@@ -1,0 +1,99 @@
+/**
+ * The composition root: @apollo/gateway inside @apollo/server, served on node:http with
+ * GET /health (process up) and GET /ready (supergraph loaded, every subgraph reachable).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { GatewayConfig } from './config';
+import { formatPartnerError } from './format-error';
+import { RequestRejected, handleGraphQLRequest, sendJson, sendRejection } from './http/graphql-http';
+import { probeSubgraphs } from './readiness';
+import { createSubgraphFetcher } from './subgraph-fetcher';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  /** Stops taking requests (ready turns false first), drains those in flight, then closes. */
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig, supergraphSdl: string): Promise<RunningGateway> {
+  // Without this, @apollo/gateway probes cloud metadata hosts and reports usage to Apollo.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const subgraphFetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
+  const subgraphs: Array<{ name: string; url: string }> = [];
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => {
+      const resolvedUrl = config.subgraphUrls[name] ?? url ?? '';
+      subgraphs.push({ name, url: resolvedUrl });
+      return new RemoteGraphQLDataSource({ url: resolvedUrl, fetcher: subgraphFetcher.fetcher });
+    },
+  });
+  const server = new ApolloServer({
+    gateway,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatPartnerError,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
+  });
+  await server.start();
+
+  let accepting = true;
+  let inFlight = 0;
+  const httpServer: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/ready') {
+      if (!accepting) return sendJson(res, 503, { ready: false, reason: 'shutting down' });
+      void probeSubgraphs(subgraphs, subgraphFetcher.fetcher, config.readyProbeTimeoutMs).then((probes) => {
+        const ready = probes.every((probe) => probe.reachable);
+        sendJson(res, ready ? 200 : 503, { ready, subgraphs: probes });
+      });
+      return;
+    }
+    if (path !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'BAD_REQUEST' } }] });
+    inFlight += 1;
+    handleGraphQLRequest(server, req, res, { maxBodyBytes: config.maxBodyBytes, context: async () => ({}) })
+      .catch((error: unknown) => {
+        if (res.headersSent) return res.destroy();
+        if (error instanceof RequestRejected) return sendRejection(res, error);
+        return sendJson(res, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] });
+      })
+      .finally(() => {
+        inFlight -= 1;
+      });
+  });
+  httpServer.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+
+  return {
+    url: `http://${config.host}:${port}/graphql`,
+    port,
+    close: async () => {
+      accepting = false;
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const deadline = Date.now() + 10_000;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      httpServer.closeAllConnections();
+      await closed;
+      await server.stop();
+      await subgraphFetcher.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Configuration of the development stack (`npm start`): the sandbox bureaus, the four subgraphs
+ * and the gateway in one process, on embedded defaults. Read once from the environment.
+ */
+import { ConfigError, loadGatewayConfig, type GatewayConfig } from '@huimin/gateway';
+
+export interface StackConfig {
+  gateway: GatewayConfig;
+  /** POPULATION_FILE: a formatVersion 1 population; default: the generator. */
+  populationFile: string | null;
+  /** HUIMIN_POPULATION_SIZE / HUIMIN_POPULATION_SEED: the generator's size (default 2000) and seed (default 1). */
+  populationSize: number;
+  populationSeed: number;
+  /** HUIMIN_PSEUDONYM_ID_KEY / HUIMIN_PSEUDONYM_REF_KEY: 32 hex characters each; default: var/pseudonym-keys.json, made on first start. */
+  pseudonymIdKey: Buffer | null;
+  pseudonymRefKey: Buffer | null;
+  /** HUIMIN_UPSTREAM_TIMEOUT_MS: every bureau call's timeout. Default 3000. */
+  upstreamTimeoutMs: number;
+}
+
+function hexKey(env: Record<string, string | undefined>, key: string): Buffer | null {
+  const raw = env[key];
+  if (!raw) return null;
+  if (!/^[0-9a-fA-F]{32,128}$/.test(raw)) throw new ConfigError(`${key} must be 32 to 128 hex characters`);
+  return Buffer.from(raw, 'hex');
+}
+
+function positiveInteger(env: Record<string, string | undefined>, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${key} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function loadStackConfig(env: Record<string, string | undefined> = process.env): StackConfig {
+  return {
+    gateway: loadGatewayConfig(env),
+    populationFile: env.POPULATION_FILE || null,
+    populationSize: positiveInteger(env, 'HUIMIN_POPULATION_SIZE', 2000),
+    populationSeed: positiveInteger(env, 'HUIMIN_POPULATION_SEED', 1),
+    pseudonymIdKey: hexKey(env, 'HUIMIN_PSEUDONYM_ID_KEY'),
+    pseudonymRefKey: hexKey(env, 'HUIMIN_PSEUDONYM_REF_KEY'),
+    upstreamTimeoutMs: positiveInteger(env, 'HUIMIN_UPSTREAM_TIMEOUT_MS', 3000),
+  };
+}
