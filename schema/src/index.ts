@@ -6,3 +6,4 @@ export * from './scalars';
 export * from './sdl';
 export * from './compose';
 export * from './time';
+export * from './error-docs';

@@ -5,10 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '../errors';
-import { generateSm2KeyPair, sm2Sign, sm2Verify, sm4CbcDecrypt, sm4CbcEncrypt, type Sm2KeyPair } from '../crypto';
+import { generateSm2KeyPair, sm4CbcDecrypt, sm4CbcEncrypt, type Sm2KeyPair } from '../crypto';
 import { assertFresh, assertNonceShape, newNonce, systemClock, type Clock, type ReplayGuard } from './freshness';
 import { parseJsonObject, requireSafeInteger, requireString } from './json-object';
-import { sm2VerifierFor } from './sm2-verifier-cache';
+import { sm2SignMessage, sm2VerifyMessage } from './sm2-signer';
+
+/** `POST /api/v1/{operation}`. */
+export type FinanceOperation = 'disbursements.query' | 'programs.list';
+export const financePath = (operation: FinanceOperation): string => `/api/v1/${operation}`;
 
 /** The data keys an app shares with the bureau; the previous key stays listed during a rotation. */
 export interface FinanceDataKeys {
@@ -96,7 +100,7 @@ function seal(
     iv: iv.toString('hex'),
     payload: sm4CbcEncrypt(head.dataKey, iv, Buffer.from(JSON.stringify(body), 'utf8')).toString('hex'),
   };
-  const signature = sm2Sign(signer.privateKey, financeSignedString(unsigned, requestNonce), signer.publicKey);
+  const signature = sm2SignMessage(signer.privateKey, signer.publicKey, financeSignedString(unsigned, requestNonce));
   return { ...unsigned, signature };
 }
 
@@ -118,7 +122,7 @@ function parseEnvelope(body: string | Uint8Array): FinanceEnvelope {
 // The signature is checked before any decryption so that unauthenticated bytes never reach the
 // cipher: distinct BAD_CIPHERTEXT/MALFORMED answers to forged input would be a padding oracle.
 function verifySignature(envelope: FinanceEnvelope, publicKey: string, requestNonce?: string): void {
-  if (!sm2Verify(sm2VerifierFor(publicKey), financeSignedString(envelope, requestNonce), envelope.signature)) {
+  if (!sm2VerifyMessage(publicKey, financeSignedString(envelope, requestNonce), envelope.signature)) {
     throw new ProtocolError('BAD_SIGNATURE', 'finance envelope signature does not verify');
   }
 }

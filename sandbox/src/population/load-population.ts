@@ -23,6 +23,7 @@ import type {
 import { PROGRAM_CODES } from '@huimin/schema';
 import {
   type JsonObject,
+  at,
   PopulationFormatError,
   UniqueKeys,
   fail,
@@ -64,7 +65,7 @@ function each<T>(value: unknown, section: string, read: (record: JsonObject, pat
 
 function readPattern(record: JsonObject, field: string, path: string, pattern: RegExp, expected: string): string {
   const value = readString(record, field, path);
-  if (!pattern.test(value)) fail(`${path}.${field}`, `expected ${expected}, got ${JSON.stringify(value)}`);
+  if (!pattern.test(value)) fail(at(path, field), `expected ${expected}, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -158,19 +159,19 @@ function checkUnique<T>(records: readonly T[], section: string, field: string, k
 
 /** Validates a parsed population file; throws PopulationFormatError naming the bad field. */
 export function parsePopulation(json: unknown): Population {
-  const root = readObject(json, '(file)');
+  const root = readObject(json, '');
   if (root['formatVersion'] !== 1) {
     fail('formatVersion', `unsupported version ${JSON.stringify(root['formatVersion'] ?? null)}; this sandbox reads version 1`);
   }
-  const timezone = readString(root, 'timezone', '(file)');
+  const timezone = readString(root, 'timezone', '');
   if (timezone !== CITY_TIMEZONE) fail('timezone', `expected ${CITY_TIMEZONE}, got ${JSON.stringify(timezone)}`);
-  const generatedFor = root['generatedFor'] === undefined ? null : readNullableString(root, 'generatedFor', '(file)');
+  const generatedFor = root['generatedFor'] === undefined ? null : readNullableString(root, 'generatedFor', '');
   const finance = readObject(root['finance'], 'finance');
   const transit = readObject(root['transit'], 'transit');
 
   const population: Population = {
     formatVersion: 1,
-    asOf: readTimestamp(root, 'asOf', '(file)'),
+    asOf: readTimestamp(root, 'asOf', ''),
     timezone,
     civilAffairs: each(root['civilAffairs'], 'civilAffairs', readCivilAffairs),
     medicalInsurance: each(root['medicalInsurance'], 'medicalInsurance', readMedicalInsurance),

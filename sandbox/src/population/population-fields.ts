@@ -18,6 +18,11 @@ export class PopulationFormatError extends Error {
 
 export type JsonObject = Record<string, unknown>;
 
+/** The path of a field; the file's top level has the empty path. */
+export function at(path: string, field: string): string {
+  return path === '' ? field : `${path}.${field}`;
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   const text = JSON.stringify(value);
@@ -44,7 +49,7 @@ export function readArray(value: unknown, path: string): unknown[] {
 export function readString(record: JsonObject, field: string, path: string): string {
   const value = record[field];
   if (typeof value !== 'string' || value.length === 0) {
-    fail(`${path}.${field}`, `expected a non-empty string, got ${describe(value)}`);
+    fail(at(path, field), `expected a non-empty string, got ${describe(value)}`);
   }
   return value;
 }
@@ -57,7 +62,7 @@ export function readNullableString(record: JsonObject, field: string, path: stri
 export function readEnum<T extends string>(record: JsonObject, field: string, path: string, allowed: readonly T[]): T {
   const value = record[field];
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    fail(`${path}.${field}`, `expected one of ${allowed.join(', ')}, got ${describe(value)}`);
+    fail(at(path, field), `expected one of ${allowed.join(', ')}, got ${describe(value)}`);
   }
   return value as T;
 }
@@ -66,9 +71,9 @@ export function readEnum<T extends string>(record: JsonObject, field: string, pa
 export function readInteger(record: JsonObject, field: string, path: string, min: number, max: number): number {
   const value = record[field];
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    fail(`${path}.${field}`, `expected an integer, got ${describe(value)}`);
+    fail(at(path, field), `expected an integer, got ${describe(value)}`);
   }
-  if (value < min || value > max) fail(`${path}.${field}`, `expected ${min}..${max}, got ${value}`);
+  if (value < min || value > max) fail(at(path, field), `expected ${min}..${max}, got ${value}`);
   return value;
 }
 
@@ -90,7 +95,7 @@ function isRealDate(text: string): boolean {
 /** A real calendar date, YYYY-MM-DD. */
 export function readDate(record: JsonObject, field: string, path: string): string {
   const value = readString(record, field, path);
-  if (!isRealDate(value)) fail(`${path}.${field}`, `expected a real date YYYY-MM-DD, got ${describe(value)}`);
+  if (!isRealDate(value)) fail(at(path, field), `expected a real date YYYY-MM-DD, got ${describe(value)}`);
   return value;
 }
 
@@ -102,7 +107,7 @@ export function readNullableDate(record: JsonObject, field: string, path: string
 /** A YYYY-MM month. */
 export function readPeriod(record: JsonObject, field: string, path: string): string {
   const value = readString(record, field, path);
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) fail(`${path}.${field}`, `expected a month YYYY-MM, got ${describe(value)}`);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) fail(at(path, field), `expected a month YYYY-MM, got ${describe(value)}`);
   return value;
 }
 
@@ -114,7 +119,7 @@ export function readTimestamp(record: JsonObject, field: string, path: string): 
   const value = readString(record, field, path);
   const match = TIMESTAMP_SHAPE.exec(value);
   if (!match || !isRealDate(match[1] ?? '') || Number.isNaN(Date.parse(value))) {
-    fail(`${path}.${field}`, `expected an ISO-8601 timestamp with offset, got ${describe(value)}`);
+    fail(at(path, field), `expected an ISO-8601 timestamp with offset, got ${describe(value)}`);
   }
   return value;
 }
@@ -123,14 +128,14 @@ export function readTimestamp(record: JsonObject, field: string, path: string): 
 export function readIdNumber(record: JsonObject, field: string, path: string): string {
   const value = readString(record, field, path);
   const normalized = normalizeIdNumber(value);
-  if (normalized === null) fail(`${path}.${field}`, `not a valid resident ID number: ${describe(value)}`);
+  if (normalized === null) fail(at(path, field), `not a valid resident ID number: ${describe(value)}`);
   return normalized;
 }
 
 /** A transit card number with a valid Luhn check digit. */
 export function readCardNumber(record: JsonObject, field: string, path: string): string {
   const value = readString(record, field, path);
-  if (!isValidCardNumber(value)) fail(`${path}.${field}`, `not a valid card number (16-19 digits, Luhn): ${describe(value)}`);
+  if (!isValidCardNumber(value)) fail(at(path, field), `not a valid card number (16-19 digits, Luhn): ${describe(value)}`);
   return value;
 }
 

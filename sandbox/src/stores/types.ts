@@ -37,6 +37,11 @@ export interface TransitStore {
   findCards(cardNos: readonly string[]): Array<TransitCardRecord | null>;
   /** Each person's cards ([] for none), in order asked. */
   cardsOwnedBy(idNumbers: readonly string[]): TransitCardRecord[][];
+  /**
+   * Adds a top-up to a card's balance and returns the card as it now stands; null for an unknown
+   * card. Whether a card in its status may be topped up is the caller's rule, not the store's.
+   */
+  creditCard(cardNo: string, amountFen: number): TransitCardRecord | null;
 }
 
 export interface SandboxStores {

@@ -1,0 +1,97 @@
+/**
+ * The transit bureau's cards and top-ups over its HTTPS envelope: seals each call, checks the
+ * answer's MAC against our nonce, opens it and checks its shape.
+ */
+import type { TransitCardRecord } from '@huimin/schema';
+import { systemClock, type Clock } from '../protocols/freshness';
+import { openTransitResponse, sealTransitRequest, type TransitClientKeys } from '../protocols/transit';
+import {
+  TOP_UP_ID,
+  TRANSIT_CARDS_BY_OWNER_PATH,
+  TRANSIT_CARDS_QUERY_PATH,
+  TRANSIT_TOPUPS_PATH,
+  isCardsByOwnerAnswer,
+  isCardsQueryAnswer,
+  isTopUpState,
+  type TopUpRequest,
+  type TopUpState,
+} from '../protocols/transit-operations';
+import { bureauFetch } from '../transport/bureau-fetch';
+import { UpstreamError } from '../errors';
+import { asUpstream, inBatches } from './batching';
+import type { BatchAnswer, CallOptions, TransitClient } from './types';
+
+export interface TransitClientOptions {
+  baseUrl: string;
+  keys: TransitClientKeys;
+  /** Per-call timeout when the call does not set one; 3000 ms. */
+  timeoutMs?: number;
+  clock?: Clock;
+}
+
+/** The card reads every subgraph uses, plus top-ups for the callers allowed to make them. */
+export interface TransitHttpClient extends TransitClient {
+  /** Idempotent on topUpId: a repeat answers the top-up's current state. */
+  topUp(request: TopUpRequest, options?: CallOptions): Promise<TopUpState>;
+  getTopUp(topUpId: string, options?: CallOptions): Promise<TopUpState>;
+}
+
+const SOURCE = 'TRANSIT';
+const malformed = (what: string): UpstreamError => new UpstreamError(SOURCE, 'MALFORMED', `bureau answer malformed: ${what}`);
+
+export function createTransitClient(options: TransitClientOptions): TransitHttpClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const clock = options.clock ?? systemClock;
+  const defaultTimeoutMs = options.timeoutMs ?? 3000;
+
+  /** One sealed exchange; no payload means GET with an empty (still signed) body. */
+  async function exchange(path: string, payload: unknown, call: CallOptions | undefined): Promise<unknown> {
+    const method = payload === undefined ? 'GET' : 'POST';
+    const sealed = sealTransitRequest({ payload, keys: options.keys, nowMs: clock() });
+    const response = await bureauFetch({
+      source: SOURCE,
+      url: `${baseUrl}${path}`,
+      method,
+      headers: sealed.headers,
+      body: method === 'POST' ? sealed.body : undefined,
+      timeoutMs: call?.timeoutMs ?? defaultTimeoutMs,
+      signal: call?.signal,
+    });
+    return asUpstream(SOURCE, async () =>
+      openTransitResponse({ headers: response.headers, bodyText: response.bodyText, requestNonce: sealed.nonce, keys: options.keys, nowMs: clock() }),
+    );
+  }
+
+  async function cardsChunk(cardNos: readonly string[], call: CallOptions | undefined): Promise<BatchAnswer<TransitCardRecord>> {
+    const answer = await exchange(TRANSIT_CARDS_QUERY_PATH, { cardNos }, call);
+    if (!isCardsQueryAnswer(answer) || answer.results.length !== cardNos.length || answer.results.some((r, i) => r.cardNo !== cardNos[i])) {
+      throw malformed('cards query answer');
+    }
+    return { asOf: answer.asOf, items: answer.results.map((result) => (result.status === 'FOUND' ? result.card : null)) };
+  }
+
+  async function ownersChunk(idNumbers: readonly string[], call: CallOptions | undefined): Promise<BatchAnswer<TransitCardRecord[]>> {
+    const answer = await exchange(TRANSIT_CARDS_BY_OWNER_PATH, { idNumbers }, call);
+    if (!isCardsByOwnerAnswer(answer) || answer.results.length !== idNumbers.length || answer.results.some((r, i) => r.idNumber !== idNumbers[i])) {
+      throw malformed('cards by owner answer');
+    }
+    return { asOf: answer.asOf, items: answer.results.map((result) => result.cards) };
+  }
+
+  async function topUpAnswer(answer: Promise<unknown>, topUpId: string): Promise<TopUpState> {
+    const state = await answer;
+    if (!isTopUpState(state) || state.topUpId !== topUpId) throw malformed('top-up answer');
+    return state;
+  }
+
+  return {
+    queryCards: (cardNos, call) => inBatches(cardNos, clock, (batch) => cardsChunk(batch, call)),
+    cardsByOwner: (idNumbers, call) => inBatches(idNumbers, clock, (batch) => ownersChunk(batch, call)),
+    topUp: (request, call) => topUpAnswer(exchange(TRANSIT_TOPUPS_PATH, request, call), request.topUpId),
+    getTopUp: (topUpId, call) => {
+      // The id goes into the path, which the spec's MAC does not cover: refuse anything but the id alphabet.
+      if (!TOP_UP_ID.test(topUpId)) return Promise.reject(new RangeError('topUpId must be 1–64 of A–Z a–z 0–9 _ -'));
+      return topUpAnswer(exchange(`${TRANSIT_TOPUPS_PATH}/${topUpId}`, undefined, call), topUpId);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Contender (a), the no-gateway floor: the subgraph requests a gateway sent for each query,
+ * replayed straight at the subgraphs in plan order (stages one after another, a stage's calls in
+ * parallel). One replayed query counts as one request; its latency runs from its first call
+ * until its last answer. Same connection count and duration as the gateway runs.
+ */
+import { Agent, request as httpRequest } from 'node:http';
+import { percentile, type LoadOptions, type LoadResult } from './load';
+import type { RecordedQuery, SubgraphCall } from './subgraph-recorder';
+
+interface CallOutcome {
+  ok: boolean;
+  graphqlError: boolean;
+}
+
+function send(agent: Agent, call: SubgraphCall): Promise<CallOutcome> {
+  return new Promise((resolve) => {
+    const body = Buffer.from(call.body);
+    const outgoing = httpRequest(
+      call.url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ ok: response.statusCode === 200, graphqlError: text.includes('"errors"') });
+        });
+        response.on('error', () => resolve({ ok: false, graphqlError: false }));
+      },
+    );
+    outgoing.on('error', () => resolve({ ok: false, graphqlError: false }));
+    outgoing.end(body);
+  });
+}
+
+/** Checks, before timing, that every recorded query replays cleanly. */
+export async function checkReplay(queries: readonly RecordedQuery[]): Promise<void> {
+  const agent = new Agent({ keepAlive: true });
+  try {
+    for (const [index, query] of queries.entries()) {
+      for (const stage of query.stages) {
+        const outcomes = await Promise.all(stage.map((call) => send(agent, call)));
+        if (outcomes.some((o) => !o.ok || o.graphqlError)) throw new Error(`direct replay of recorded query #${index} failed or answered errors`);
+      }
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
+export async function runReplay(queries: readonly RecordedQuery[], options: LoadOptions): Promise<LoadResult> {
+  if (queries.some((query) => query.stages.some((stage) => stage.some((call) => !call.url.startsWith('http://127.0.0.1:'))))) {
+    throw new Error('the bench loads 127.0.0.1 only');
+  }
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections * 4 });
+  const latencies: number[] = [];
+  let next = 0;
+  let failed = 0;
+  let graphqlErrors = 0;
+  const started = performance.now();
+  const deadline = started + options.durationS * 1000;
+
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const query = queries[next++ % queries.length] as RecordedQuery;
+      const begin = performance.now();
+      let ok = true;
+      let answeredErrors = false;
+      for (const stage of query.stages) {
+        const outcomes = await Promise.all(stage.map((call) => send(agent, call)));
+        ok &&= outcomes.every((o) => o.ok);
+        answeredErrors ||= outcomes.some((o) => o.graphqlError);
+      }
+      latencies.push(performance.now() - begin);
+      if (!ok) failed += 1;
+      if (answeredErrors) graphqlErrors += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, worker));
+  const durationS = (performance.now() - started) / 1000;
+  agent.destroy();
+
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    durationS,
+    requestsPerSecond: latencies.length / durationS,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    non2xx: failed,
+    socketErrors: 0,
+    graphqlErrors,
+  };
+}

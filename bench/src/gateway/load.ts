@@ -1,0 +1,64 @@
+/** One timed run of a query's request bodies against a gateway, with autocannon on 127.0.0.1. */
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  durationS: number;
+  connections: number;
+}
+
+export interface LoadResult {
+  /** Completed requests (any status). */
+  requests: number;
+  durationS: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  /** Connection errors and timeouts. */
+  socketErrors: number;
+  /** 2xx answers whose body carries GraphQL errors. */
+  graphqlErrors: number;
+}
+
+/** Each request takes the next body in turn (shared across connections), so ids rotate. */
+export async function runAutocannon(url: string, bodies: readonly string[], options: LoadOptions): Promise<LoadResult> {
+  if (!url.startsWith('http://127.0.0.1:')) throw new Error(`the bench loads 127.0.0.1 only, not ${url}`);
+  let next = 0;
+  let graphqlErrors = 0;
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.durationS,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => {
+          request.body = bodies[next++ % bodies.length];
+          return request;
+        },
+        onResponse: (_status, body) => {
+          if (body.includes('"errors"')) graphqlErrors += 1;
+        },
+      },
+    ],
+  });
+  const requests = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  return {
+    requests,
+    durationS: result.duration,
+    requestsPerSecond: requests / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    socketErrors: result.errors,
+    graphqlErrors,
+  };
+}
+
+/** Percentile of already sorted values (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}

@@ -1,0 +1,92 @@
+/**
+ * The bench's upstream (a child process): a generated population, the four subgraphs on
+ * ephemeral ports answering from in-process bureau clients (or, with `--upstream sandbox`, the
+ * sandbox bureaus over their protocols), the supergraph composed with their real URLs, and a
+ * list of pseudonymous citizen ids minted through civil affairs.
+ *
+ * The clock is frozen at start so every `asOf` is the same for every contender: the driver
+ * compares their answers byte for byte.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BureauClients } from '@huimin/adapters';
+import { createInProcessClients, createSandboxStores, generatePopulation } from '@huimin/sandbox';
+import { composeSupergraph, type SubgraphName } from '@huimin/schema';
+import { startCivilAffairsSubgraph } from '@huimin/subgraph-civil-affairs';
+import { startFinanceSubgraph } from '@huimin/subgraph-finance';
+import { createPseudonyms, MemoryPseudonymVault, type RunningSubgraph } from '@huimin/subgraph-kit';
+import { startMedicalInsuranceSubgraph } from '@huimin/subgraph-medical-insurance';
+import { startTransitSubgraph } from '@huimin/subgraph-transit';
+import { answerDriver, runChild, send, type UpstreamKind } from './ipc';
+import { startSandboxBureauClients } from './sandbox-bureaus';
+
+const HOST = '127.0.0.1';
+const POPULATION = { size: 2000, seed: 1 };
+/** Citizens minted per civil-affairs request (aliases in one operation). */
+const MINT_BATCH = 100;
+
+async function startSubgraphs(clients: BureauClients, clock: () => number): Promise<Record<SubgraphName, RunningSubgraph>> {
+  const pseudonyms = createPseudonyms({ idKey: randomBytes(32), refKey: randomBytes(16) });
+  const vault = new MemoryPseudonymVault();
+  return {
+    'civil-affairs': await startCivilAffairsSubgraph({ client: clients.civilAffairs, pseudonyms, vault, clock, host: HOST, port: 0 }),
+    'medical-insurance': await startMedicalInsuranceSubgraph({ client: clients.medicalInsurance, pseudonyms, clock, host: HOST, port: 0 }),
+    finance: await startFinanceSubgraph({ client: clients.finance, pseudonyms, clock, host: HOST, port: 0 }),
+    transit: await startTransitSubgraph({ client: clients.transit, pseudonyms, clock, host: HOST, port: 0 }),
+  };
+}
+
+/** Asks civil affairs for each person's pseudonymous id, which also makes it remember them. */
+async function mintIds(civilAffairsUrl: string, idNumbers: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < idNumbers.length; start += MINT_BATCH) {
+    const batch = idNumbers.slice(start, start + MINT_BATCH);
+    const fields = batch.map((idNumber, i) => `c${i}: citizen(idNumber: ${JSON.stringify(idNumber)}) { id }`);
+    const response = await fetch(civilAffairsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ ${fields.join(' ')} }` }),
+    });
+    const body = (await response.json()) as { data?: Record<string, { id: string } | null>; errors?: unknown[] };
+    if (!response.ok || body.errors || !body.data) throw new Error(`minting ids failed: ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
+    batch.forEach((idNumber, i) => {
+      const citizen = body.data?.[`c${i}`];
+      if (!citizen) throw new Error(`civil affairs minted no id for ${idNumber}`);
+      ids.push(citizen.id);
+    });
+  }
+  return ids;
+}
+
+function upstreamKind(argv: readonly string[]): UpstreamKind {
+  const at = argv.indexOf('--upstream');
+  const value = at >= 0 ? argv[at + 1] : 'in-process';
+  if (value !== 'in-process' && value !== 'sandbox') throw new Error(`--upstream must be in-process or sandbox, got ${value}`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const kind = upstreamKind(process.argv.slice(2));
+  const frozenNow = Date.now();
+  const clock = (): number => frozenNow;
+  const population = generatePopulation(POPULATION);
+  const stores = createSandboxStores(population);
+  const bureaus = kind === 'sandbox' ? await startSandboxBureauClients(stores, clock) : null;
+  const clients = bureaus?.clients ?? createInProcessClients(stores, clock);
+  const subgraphs = await startSubgraphs(clients, clock);
+
+  const subgraphUrls = Object.fromEntries(Object.values(subgraphs).map((subgraph) => [subgraph.name, subgraph.url]));
+  const supergraphFile = join(mkdtempSync(join(tmpdir(), 'huimin-bench-')), 'supergraph.graphql');
+  writeFileSync(supergraphFile, composeSupergraph((name) => subgraphs[name].url));
+  const ids = await mintIds(subgraphs['civil-affairs'].url, population.civilAffairs.map((person) => person.idNumber));
+
+  answerDriver(async () => {
+    for (const subgraph of Object.values(subgraphs)) await subgraph.close().catch(() => undefined);
+    await bureaus?.close();
+  });
+  send({ type: 'upstream-ready', supergraphFile, subgraphUrls, ids, upstream: kind });
+}
+
+runChild(main);

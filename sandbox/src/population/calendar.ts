@@ -1,0 +1,50 @@
+/**
+ * Date arithmetic for the generator in whole days (UTC day numbers, which stand for calendar
+ * dates in Asia/Shanghai), and the file's timestamp format.
+ */
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/** Day number (days since 1970-01-01) of a YYYY-MM-DD date. */
+export function dayOf(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+}
+
+/** YYYY-MM-DD of a day number. */
+export function dateOf(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** The same month and day `years` earlier; null when that is 29 February of a common year. */
+export function yearsBefore(date: string, years: number): string | null {
+  const year = Number(date.slice(0, 4)) - years;
+  if (date.slice(5) === '02-29' && !isLeapYear(year)) return null;
+  return `${String(year).padStart(4, '0')}${date.slice(4)}`;
+}
+
+/** The instant a Shanghai day starts plus `secondsIntoDay`, as the fixture writes it (UTC, +00:00). */
+export function timestampOn(day: number, secondsIntoDay: number): string {
+  return formatUtc(day * DAY_MS - SHANGHAI_OFFSET_MS + secondsIntoDay * 1000);
+}
+
+/** `2026-10-31T16:00:00+00:00`: whole seconds, explicit offset, like population-2k.json. */
+export function formatUtc(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 19)}+00:00`;
+}
+
+/** The `count` months before the month of `date`, oldest first (YYYY-MM). */
+export function monthsBefore(date: string, count: number): string[] {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7)) - 1;
+  const periods: string[] = [];
+  for (let back = count; back >= 1; back -= 1) {
+    const index = year * 12 + month - back;
+    periods.push(`${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`);
+  }
+  return periods;
+}

@@ -1,0 +1,52 @@
+/** Builds a bureau subgraph's schema from its SDL and serves it: the part all four share. */
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLSchema } from 'graphql';
+import gql from 'graphql-tag';
+import { scalarResolvers, subgraphSdl, type SubgraphName } from '@huimin/schema';
+import { createFormatError, type ErrorLog } from './errors';
+import { serveOverHttp } from './http-server';
+
+export type SubgraphResolvers<TContext> = GraphQLResolverMap<TContext>;
+
+export interface RunningSubgraph {
+  name: SubgraphName;
+  /** http://host:port/graphql */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The subgraph schema: shared scalars plus the subgraph's own resolvers. */
+export function createSubgraphSchema<TContext>(name: SubgraphName, resolvers: SubgraphResolvers<TContext>): GraphQLSchema {
+  return buildSubgraphSchema({
+    typeDefs: gql(subgraphSdl(name)),
+    // The resolver map is typed per subgraph context; Apollo's own type only knows `unknown`.
+    resolvers: { ...scalarResolvers, ...resolvers } as GraphQLResolverMap<unknown>,
+  });
+}
+
+export interface SubgraphServerOptions<TContext extends BaseContext> {
+  name: SubgraphName;
+  schema: GraphQLSchema;
+  context: (request: IncomingMessage) => TContext | Promise<TContext>;
+  host?: string;
+  port?: number;
+  log?: ErrorLog;
+}
+
+export async function startSubgraphServer<TContext extends BaseContext>(options: SubgraphServerOptions<TContext>): Promise<RunningSubgraph> {
+  const server = new ApolloServer<TContext>({
+    schema: options.schema,
+    // Traces would carry timing of bureau calls to the gateway; the gateway does its own tracing.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(options.log),
+    introspection: true,
+  });
+  const serving = await serveOverHttp({ server, context: options.context, host: options.host, port: options.port });
+  return { name: options.name, url: serving.url, port: serving.port, close: () => serving.close() };
+}

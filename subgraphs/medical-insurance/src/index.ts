@@ -1,0 +1,41 @@
+/** The medical-insurance subgraph: insurance records, insurance standing, medical account balance. */
+import type { GraphQLSchema } from 'graphql';
+import type { MedicalInsuranceClient } from '@huimin/adapters';
+import {
+  createSubgraphSchema, startSubgraphServer,
+  type ErrorLog, type Pseudonyms, type RunningSubgraph, type SubgraphResolvers,
+} from '@huimin/subgraph-kit';
+import { createBalanceResolvers } from './balance-resolvers';
+import { createCitizenResolvers } from './citizen-resolvers';
+import { createMedicalContext, type MedicalContext, type MedicalDeps } from './context';
+
+export type { MedicalContext, MedicalDeps } from './context';
+
+export function createMedicalInsuranceSchema(deps: MedicalDeps): GraphQLSchema {
+  const resolvers: SubgraphResolvers<MedicalContext> = {
+    ...createCitizenResolvers(deps),
+    ...createBalanceResolvers(deps),
+  };
+  return createSubgraphSchema('medical-insurance', resolvers);
+}
+
+export interface MedicalInsuranceSubgraphOptions {
+  client: MedicalInsuranceClient;
+  pseudonyms: Pseudonyms;
+  host?: string;
+  port?: number;
+  /** Unused so far (no date logic here); accepted so all four subgraphs take the same options. */
+  clock?: () => number;
+  log?: ErrorLog;
+}
+
+export async function startMedicalInsuranceSubgraph(options: MedicalInsuranceSubgraphOptions): Promise<RunningSubgraph> {
+  return startSubgraphServer<MedicalContext>({
+    name: 'medical-insurance',
+    schema: createMedicalInsuranceSchema({ pseudonyms: options.pseudonyms }),
+    context: () => createMedicalContext(options.client),
+    host: options.host,
+    port: options.port,
+    log: options.log,
+  });
+}

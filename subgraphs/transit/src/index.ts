@@ -1,0 +1,45 @@
+/** The transit subgraph: cards, their owners, and transit balances. */
+import type { GraphQLSchema } from 'graphql';
+import type { TransitClient } from '@huimin/adapters';
+import {
+  createSubgraphSchema, startSubgraphServer,
+  type ErrorLog, type Pseudonyms, type RunningSubgraph, type SubgraphResolvers,
+} from '@huimin/subgraph-kit';
+import { createCardResolvers } from './card-resolvers';
+import { createCitizenResolvers } from './citizen-resolvers';
+import { createTransitContext, type TransitContext, type TransitDeps } from './context';
+
+export type { CardView, TransitContext, TransitDeps } from './context';
+
+export function createTransitSchema(deps: TransitDeps): GraphQLSchema {
+  const cards = createCardResolvers(deps);
+  const citizens = createCitizenResolvers(deps);
+  const resolvers: SubgraphResolvers<TransitContext> = {
+    Query: cards.Query,
+    TransitCard: cards.TransitCard,
+    Citizen: citizens.Citizen,
+    Balances: citizens.Balances,
+  };
+  return createSubgraphSchema('transit', resolvers);
+}
+
+export interface TransitSubgraphOptions {
+  client: TransitClient;
+  pseudonyms: Pseudonyms;
+  host?: string;
+  port?: number;
+  /** Unused so far; accepted for uniform options. */
+  clock?: () => number;
+  log?: ErrorLog;
+}
+
+export async function startTransitSubgraph(options: TransitSubgraphOptions): Promise<RunningSubgraph> {
+  return startSubgraphServer<TransitContext>({
+    name: 'transit',
+    schema: createTransitSchema({ pseudonyms: options.pseudonyms }),
+    context: () => createTransitContext(options.client),
+    host: options.host,
+    port: options.port,
+    log: options.log,
+  });
+}
