@@ -83,9 +83,11 @@ function newestCardType(resident: Resident, age: number, context: GenerationCont
   return 'STANDARD';
 }
 
+const NEWEST_CARD_STATUS_WEIGHTS = [['ACTIVE', 96], ['FROZEN', 3.4], ['LOST', 0.6]] as const;
+
 function newestCardStatus(resident: Resident, context: GenerationContext): CardStatus {
   if (resident.diedOn !== null && context.random.chance(0.4)) return 'CANCELLED';
-  return context.random.weighted([['ACTIVE', 96], ['FROZEN', 3.4], ['LOST', 0.6]] as const);
+  return context.random.weighted(NEWEST_CARD_STATUS_WEIGHTS);
 }
 
 /**

@@ -11,9 +11,21 @@ export function dayOf(date: string): number {
   return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 }
 
+// A 100k population formats millions of instants over a few thousand distinct days.
+const dateCache = new Map<number, string>();
+
 /** YYYY-MM-DD of a day number. */
 export function dateOf(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let date = dateCache.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    dateCache.set(day, date);
+  }
+  return date;
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 export function isLeapYear(year: number): boolean {
@@ -34,7 +46,10 @@ export function timestampOn(day: number, secondsIntoDay: number): string {
 
 /** `2026-10-31T16:00:00+00:00`: whole seconds, explicit offset, like population-2k.json. */
 export function formatUtc(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 19)}+00:00`;
+  const day = Math.floor(epochMs / DAY_MS);
+  const second = Math.floor((epochMs - day * DAY_MS) / 1000);
+  const time = `${twoDigits(Math.floor(second / 3600))}:${twoDigits(Math.floor(second / 60) % 60)}:${twoDigits(second % 60)}`;
+  return `${dateOf(day)}T${time}+00:00`;
 }
 
 /** The `count` months before the month of `date`, oldest first (YYYY-MM). */

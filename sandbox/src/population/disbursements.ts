@@ -62,12 +62,12 @@ function birthdayOf(birthDate: string, years: number): string {
   return `${String(year).padStart(4, '0')}-${monthDay}`;
 }
 
+const SETTLED_OUTCOME_WEIGHTS = [['FAILED', 0.3], ['FAILED_THEN_REPAID', 0.4], ['REVERSED', 0.8], ['DISBURSED', 98.5]] as const;
+// Only the newest month can still be in flight.
+const LATEST_OUTCOME_WEIGHTS = [['APPROVED', 2], ['DISBURSING', 6], ...SETTLED_OUTCOME_WEIGHTS.slice(0, 3), ['DISBURSED', 90.5]] as const;
+
 function drawOutcome(latestPeriod: boolean, context: GenerationContext): PaymentOutcome {
-  const pending = latestPeriod ? 8 : 0; // only the newest month can still be in flight
-  return context.random.weighted([
-    ['APPROVED', pending * 0.25], ['DISBURSING', pending * 0.75], ['FAILED', 0.3],
-    ['FAILED_THEN_REPAID', 0.4], ['REVERSED', 0.8], ['DISBURSED', 98.5 - pending],
-  ] as const);
+  return context.random.weighted(latestPeriod ? LATEST_OUTCOME_WEIGHTS : SETTLED_OUTCOME_WEIGHTS);
 }
 
 interface PaymentTarget {

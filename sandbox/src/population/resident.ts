@@ -43,6 +43,11 @@ export function birthDateAged(context: GenerationContext, minAge: number, maxAge
   return dateOf(context.random.int(oldest, Math.max(oldest, youngest)));
 }
 
+const HOUSEHOLD_WEIGHTS = [['NONE', 92.6], ['LOW_INCOME', 5.9], ['EXTREME_POVERTY', 1.5]] as const;
+const DISABILITY_WEIGHTS = [[0, 91.8], [1, 2.2], [2, 2], [3, 2], [4, 2]] as const;
+const INSURANCE_WEIGHTS = [['ACTIVE', 95], ['SUSPENDED', 4], ['TERMINATED', 1]] as const;
+const CARD_COUNT_WEIGHTS = [[1, 90], [2, 9], [3, 1]] as const;
+
 function deathChance(age: number): number {
   if (age >= 80) return 0.04;
   if (age >= 65) return 0.012;
@@ -61,8 +66,8 @@ export function ordinaryResident(context: GenerationContext): Resident {
     gender: random.chance(0.5) ? 'F' : 'M',
     birthDate,
     district: inCivilAffairs || random.chance(0.2) ? random.pick(HANGZHOU_DISTRICTS) : random.pick(ELSEWHERE_DISTRICTS),
-    householdStatus: random.weighted([['NONE', 92.6], ['LOW_INCOME', 5.9], ['EXTREME_POVERTY', 1.5]] as const),
-    disabilityLevel: random.weighted([[0, 91.8], [1, 2.2], [2, 2], [3, 2], [4, 2]] as const),
+    householdStatus: random.weighted(HOUSEHOLD_WEIGHTS),
+    disabilityLevel: random.weighted(DISABILITY_WEIGHTS),
     diedOn: died ? dateOf(context.asOfDay - random.int(1, 200)) : null,
     inCivilAffairs,
     insurance: random.chance(inCivilAffairs ? 0.045 : 0.1) ? null : insuranceStatus(random, died),
@@ -77,12 +82,12 @@ export function elsewhereDistrict(random: Random): string {
 
 function insuranceStatus(random: Random, died: boolean): InsuranceStatus {
   if (died && random.chance(0.8)) return 'TERMINATED';
-  return random.weighted([['ACTIVE', 95], ['SUSPENDED', 4], ['TERMINATED', 1]] as const);
+  return random.weighted(INSURANCE_WEIGHTS);
 }
 
 function cardCount(random: Random, age: number): number {
   if (!random.chance(age < 6 ? 0.2 : 0.76)) return 0;
-  return random.weighted([[1, 90], [2, 9], [3, 1]] as const);
+  return random.weighted(CARD_COUNT_WEIGHTS);
 }
 
 /** Hands out unique GB 11643 ID numbers; the sequence's parity carries the gender, as the standard says. */

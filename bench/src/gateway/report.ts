@@ -1,0 +1,95 @@
+/** The bench's output: the machine, one row per contender and query, and our gateway's ratios. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { LoadResult } from './load';
+import { QUERY_LABELS, QUERY_NAMES, type QueryName } from './queries';
+
+export type ContenderId = 'a' | 'b' | 'c' | 'd';
+
+export const CONTENDER_LABELS: Record<ContenderId, string> = {
+  a: '(a) direct subgraphs',
+  b: '(b) @apollo/gateway, defaults',
+  c: '(c) Hive Gateway, defaults',
+  d: '(d) Huimin gateway',
+};
+
+export interface ResultRow {
+  contender: ContenderId;
+  query: QueryName;
+  load: LoadResult;
+  /** Gateway process CPU over the timed run; null for (a), which has no gateway. */
+  gatewayCpuMs: number | null;
+  upstreamCpuMs: number;
+}
+
+export interface Machine {
+  nproc: number;
+  cpuModel: string;
+  node: string;
+  loadAverageBefore: number[];
+  loadAverageAfter: number[];
+}
+
+export function machineNow(): Omit<Machine, 'loadAverageAfter'> {
+  return { nproc: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverageBefore: loadavg() };
+}
+
+const fixed = (value: number | null, digits: number): string => (value === null || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const perRequest = (cpuMs: number | null, load: LoadResult): number | null => (cpuMs === null || load.requests === 0 ? null : cpuMs / load.requests);
+
+export function formatTable(rows: readonly ResultRow[]): string {
+  const lines = [
+    '| contender | query | req/s | p50 ms | p99 ms | gateway CPU ms/req | gateway cores busy | upstream CPU ms/req | requests | non-2xx / socket err / GraphQL err |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const row of rows) {
+    const { load } = row;
+    lines.push(
+      `| ${CONTENDER_LABELS[row.contender]} | ${row.query} | ${fixed(load.requestsPerSecond, 0)} | ${fixed(load.p50Ms, 1)} | ${fixed(load.p99Ms, 1)} | ` +
+        `${fixed(perRequest(row.gatewayCpuMs, load), 2)} | ${fixed(row.gatewayCpuMs === null ? null : row.gatewayCpuMs / 1000 / load.durationS, 2)} | ` +
+        `${fixed(perRequest(row.upstreamCpuMs, load), 2)} | ${load.requests} | ${load.non2xx} / ${load.socketErrors} / ${load.graphqlErrors} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export interface Ratios {
+  query: QueryName;
+  /** Our req/s over plain @apollo/gateway's. */
+  dOverB: number | null;
+  dOverC: number | null;
+  /** Plain @apollo/gateway's CPU per request over ours (how much cheaper ours is). */
+  cpuBOverD: number | null;
+}
+
+export function ratiosOf(rows: readonly ResultRow[]): Ratios[] {
+  const find = (contender: ContenderId, query: QueryName) => rows.find((row) => row.contender === contender && row.query === query);
+  return QUERY_NAMES.map((query) => {
+    const [b, c, d] = (['b', 'c', 'd'] as const).map((id) => find(id, query));
+    const rps = (x: ResultRow | undefined): number | null => x?.load.requestsPerSecond ?? null;
+    const cpu = (x: ResultRow | undefined): number | null => (x ? perRequest(x.gatewayCpuMs, x.load) : null);
+    const over = (top: number | null, bottom: number | null): number | null => (top === null || bottom === null || bottom === 0 ? null : top / bottom);
+    return { query, dOverB: over(rps(d), rps(b)), dOverC: over(rps(d), rps(c)), cpuBOverD: over(cpu(b), cpu(d)) };
+  });
+}
+
+export function formatRatios(ratios: readonly Ratios[]): string {
+  return ratios
+    .map((r) => `${r.query} (${QUERY_LABELS[r.query]}): req/s (d)/(b) = ${fixed(r.dOverB, 2)}×, (d)/(c) = ${fixed(r.dOverC, 2)}×; gateway CPU/req (b)/(d) = ${fixed(r.cpuBOverD, 2)}×`)
+    .join('\n');
+}
+
+export function formatMachine(machine: Machine): string {
+  const load = (values: number[]): string => values.map((v) => v.toFixed(2)).join(' ');
+  return `nproc ${machine.nproc} (${machine.cpuModel}), node ${machine.node}, load average before ${load(machine.loadAverageBefore)}, after ${load(machine.loadAverageAfter)}`;
+}
+
+/** Writes bench/results/gateway-<timestamp>.json and returns its path. */
+export function writeResults(benchDir: string, document: { machine: Machine; settings: object; rows: readonly ResultRow[]; ratios: readonly Ratios[] }): string {
+  const dir = join(benchDir, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
+  return file;
+}
