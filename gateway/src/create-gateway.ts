@@ -12,7 +12,9 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
+import { randomUUID } from 'node:crypto';
 import type { GatewayConfig } from './config';
+import { noFeatures, type GatewayContext, type GatewayFeatures } from './pipeline';
 import { formatPartnerError } from './format-error';
 import { RequestRejected, handleGraphQLRequest, sendJson, sendRejection } from './http/graphql-http';
 import { probeSubgraphs } from './readiness';
@@ -25,7 +27,15 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(config: GatewayConfig, supergraphSdl: string): Promise<RunningGateway> {
+function isGatewayContext(context: unknown): context is GatewayContext {
+  return typeof context === 'object' && context !== null && 'requestId' in context;
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  supergraphSdl: string,
+  features: GatewayFeatures = noFeatures(),
+): Promise<RunningGateway> {
   // Without this, @apollo/gateway probes cloud metadata hosts and reports usage to Apollo.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const subgraphFetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
@@ -35,10 +45,18 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string)
     buildService: ({ name, url }) => {
       const resolvedUrl = config.subgraphUrls[name] ?? url ?? '';
       subgraphs.push({ name, url: resolvedUrl });
-      return new RemoteGraphQLDataSource({ url: resolvedUrl, fetcher: subgraphFetcher.fetcher });
+      return new RemoteGraphQLDataSource<GatewayContext>({
+        url: resolvedUrl,
+        fetcher: subgraphFetcher.fetcher,
+        willSendRequest: async ({ request, context }) => {
+          // Health checks and schema loads carry no partner context.
+          if (!isGatewayContext(context)) return;
+          for (const hook of features.subgraphRequestHooks) await hook({ subgraph: name, request, context });
+        },
+      });
     },
   });
-  const server = new ApolloServer({
+  const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
@@ -48,6 +66,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string)
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      ...features.plugins,
     ],
   });
   await server.start();
@@ -67,7 +86,14 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string)
     }
     if (path !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'BAD_REQUEST' } }] });
     inFlight += 1;
-    handleGraphQLRequest(server, req, res, { maxBodyBytes: config.maxBodyBytes, context: async () => ({}) })
+    handleGraphQLRequest(server, req, res, {
+      maxBodyBytes: config.maxBodyBytes,
+      context: async (rawBody) => {
+        const context: GatewayContext = { requestId: randomUUID(), receivedAt: Date.now(), http: { req, rawBody } };
+        for (const guard of features.guards) await guard.check(context);
+        return context;
+      },
+    })
       .catch((error: unknown) => {
         if (res.headersSent) return res.destroy();
         if (error instanceof RequestRejected) return sendRejection(res, error);
@@ -94,6 +120,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string)
       await closed;
       await server.stop();
       await subgraphFetcher.close();
+      for (const close of features.closers) await close().catch(() => undefined);
     },
   };
 }

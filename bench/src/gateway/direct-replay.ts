@@ -1,8 +1,9 @@
 /**
  * Contender (a), the no-gateway floor: the subgraph requests a gateway sent for each query,
- * replayed straight at the subgraphs in plan order (stages one after another, a stage's calls in
- * parallel). One replayed query counts as one request; its latency runs from its first call
- * until its last answer. Same connection count and duration as the gateway runs.
+ * replayed straight at the subgraphs in plan order (each call once the calls it waited for in the
+ * recording are answered; the rest in parallel). One replayed query counts as one request; its
+ * latency runs from its first call until its last answer. Same concurrency and duration as the
+ * gateway runs.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { percentile, type LoadOptions, type LoadResult } from './load';
@@ -34,15 +35,23 @@ function send(agent: Agent, call: SubgraphCall): Promise<CallOutcome> {
   });
 }
 
+/** Sends every call of the query as soon as the calls it waits for are answered. */
+async function replay(agent: Agent, query: RecordedQuery): Promise<CallOutcome[]> {
+  const sent: Array<Promise<CallOutcome>> = [];
+  for (const call of query.calls) {
+    // `after` only names earlier calls, so their promises exist already.
+    sent.push(Promise.all(call.after.map((index) => sent[index])).then(() => send(agent, call)));
+  }
+  return Promise.all(sent);
+}
+
 /** Checks, before timing, that every recorded query replays cleanly. */
 export async function checkReplay(queries: readonly RecordedQuery[]): Promise<void> {
   const agent = new Agent({ keepAlive: true });
   try {
     for (const [index, query] of queries.entries()) {
-      for (const stage of query.stages) {
-        const outcomes = await Promise.all(stage.map((call) => send(agent, call)));
-        if (outcomes.some((o) => !o.ok || o.graphqlError)) throw new Error(`direct replay of recorded query #${index} failed or answered errors`);
-      }
+      const outcomes = await replay(agent, query);
+      if (outcomes.some((o) => !o.ok || o.graphqlError)) throw new Error(`direct replay of recorded query #${index} failed or answered errors`);
     }
   } finally {
     agent.destroy();
@@ -50,7 +59,7 @@ export async function checkReplay(queries: readonly RecordedQuery[]): Promise<vo
 }
 
 export async function runReplay(queries: readonly RecordedQuery[], options: LoadOptions): Promise<LoadResult> {
-  if (queries.some((query) => query.stages.some((stage) => stage.some((call) => !call.url.startsWith('http://127.0.0.1:'))))) {
+  if (queries.some((query) => query.calls.some((call) => !call.url.startsWith('http://127.0.0.1:')))) {
     throw new Error('the bench loads 127.0.0.1 only');
   }
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections * 4 });
@@ -65,16 +74,10 @@ export async function runReplay(queries: readonly RecordedQuery[], options: Load
     while (performance.now() < deadline) {
       const query = queries[next++ % queries.length] as RecordedQuery;
       const begin = performance.now();
-      let ok = true;
-      let answeredErrors = false;
-      for (const stage of query.stages) {
-        const outcomes = await Promise.all(stage.map((call) => send(agent, call)));
-        ok &&= outcomes.every((o) => o.ok);
-        answeredErrors ||= outcomes.some((o) => o.graphqlError);
-      }
+      const outcomes = await replay(agent, query);
       latencies.push(performance.now() - begin);
-      if (!ok) failed += 1;
-      if (answeredErrors) graphqlErrors += 1;
+      if (outcomes.some((o) => !o.ok)) failed += 1;
+      if (outcomes.some((o) => o.graphqlError)) graphqlErrors += 1;
     }
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
@@ -84,6 +87,7 @@ export async function runReplay(queries: readonly RecordedQuery[], options: Load
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
+    sent: latencies.length,
     durationS,
     requestsPerSecond: latencies.length / durationS,
     p50Ms: percentile(latencies, 50),

@@ -9,6 +9,8 @@ export interface LoadOptions {
 export interface LoadResult {
   /** Completed requests (any status). */
   requests: number;
+  /** Requests sent, including those still in flight when the run stopped (their work still happens). */
+  sent: number;
   durationS: number;
   requestsPerSecond: number;
   p50Ms: number;
@@ -46,6 +48,7 @@ export async function runAutocannon(url: string, bodies: readonly string[], opti
   const requests = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
   return {
     requests,
+    sent: Math.max(result.requests.sent, requests),
     durationS: result.duration,
     requestsPerSecond: requests / result.duration,
     p50Ms: result.latency.p50,

@@ -36,7 +36,8 @@ export function machineNow(): Omit<Machine, 'loadAverageAfter'> {
 }
 
 const fixed = (value: number | null, digits: number): string => (value === null || Number.isNaN(value) ? '–' : value.toFixed(digits));
-const perRequest = (cpuMs: number | null, load: LoadResult): number | null => (cpuMs === null || load.requests === 0 ? null : cpuMs / load.requests);
+/** CPU is taken from idle to idle, so it covers every request sent, finished in time or not. */
+const perRequest = (cpuMs: number | null, load: LoadResult): number | null => (cpuMs === null || load.sent === 0 ? null : cpuMs / load.sent);
 
 export function formatTable(rows: readonly ResultRow[]): string {
   const lines = [

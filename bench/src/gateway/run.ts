@@ -26,6 +26,7 @@ const GATEWAY_SCRIPTS: Record<Exclude<ContenderId, 'a'>, string> = {
 };
 /** Requests compared between contenders per query before timing. */
 const SAME_DATA_SAMPLE: Record<QueryName, number> = { Q1: 20, Q2: 4 };
+const SETTLE_POLL_MS = 200;
 /** Q1 queries recorded for the direct replay (Q2 records every batch). */
 const RECORDED_Q1 = 200;
 
@@ -64,22 +65,36 @@ function settingsFrom(argv: readonly string[]): Settings {
   };
 }
 
-/** Warm up, then time one query, with each process's CPU taken around the timed run only. */
+/**
+ * Waits until the processes are idle (requests a finished run left in flight are done), so a CPU
+ * reading covers exactly the runs between readings. Gives up after 15 s.
+ */
+async function settled(children: ReadonlyArray<BenchChild<unknown>>): Promise<number[]> {
+  let last = await Promise.all(children.map((child) => child.cpuMs()));
+  for (let waited = 0; waited < 15_000; waited += SETTLE_POLL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    const now = await Promise.all(children.map((child) => child.cpuMs()));
+    const idle = now.every((value, i) => value - (last[i] ?? 0) < SETTLE_POLL_MS * 0.05);
+    last = now;
+    if (idle) break;
+  }
+  return last;
+}
+
+/** Warm up, then time one query; each process's CPU is read idle before and idle after the timed run. */
 async function timed(
   run: (options: LoadOptions) => Promise<LoadResult>,
   settings: Settings,
   upstream: BenchChild<UpstreamReady>,
   gateway: BenchChild<ServerReady> | null,
 ): Promise<{ load: LoadResult; gatewayCpuMs: number | null; upstreamCpuMs: number }> {
+  const children: Array<BenchChild<unknown>> = gateway ? [upstream, gateway] : [upstream];
   await run({ ...settings, durationS: settings.warmupS });
-  const [gatewayBefore, upstreamBefore] = await Promise.all([gateway?.cpuMs() ?? null, upstream.cpuMs()]);
+  const before = await settled(children);
   const load = await run(settings);
-  const [gatewayAfter, upstreamAfter] = await Promise.all([gateway?.cpuMs() ?? null, upstream.cpuMs()]);
-  return {
-    load,
-    gatewayCpuMs: gatewayBefore === null || gatewayAfter === null ? null : gatewayAfter - gatewayBefore,
-    upstreamCpuMs: upstreamAfter - upstreamBefore,
-  };
+  const after = await settled(children);
+  const used = (i: number): number => (after[i] ?? 0) - (before[i] ?? 0);
+  return { load, gatewayCpuMs: gateway ? used(1) : null, upstreamCpuMs: used(0) };
 }
 
 function startGatewayProcess(id: Exclude<ContenderId, 'a'>, supergraphFile: string, settings: Settings): Promise<BenchChild<ServerReady>> {
@@ -124,8 +139,8 @@ async function main(): Promise<void> {
       const recorded = await recordSubgraphCalls(upstream.ready, bodies, settings);
       await Promise.all(QUERY_NAMES.map((query) => checkReplay(recorded[query])));
       for (const query of QUERY_NAMES) {
-        const stages = recorded[query][0]?.stages.map((stage) => stage.length).join('+');
-        console.log(`${CONTENDER_LABELS.a} ${query}: replaying ${recorded[query].length} recorded queries (calls per stage ${stages})`);
+        const calls = recorded[query][0]?.calls.length ?? 0;
+        console.log(`${CONTENDER_LABELS.a} ${query}: replaying ${recorded[query].length} recorded queries (${calls} subgraph calls each)`);
         const result = await timed((options) => runReplay(recorded[query], options), settings, upstream, null);
         rows.push({ contender: 'a', query, ...result });
       }

@@ -13,12 +13,13 @@ export interface SubgraphCall {
 }
 
 /**
- * One client query as the subgraphs saw it: stages run one after another, the calls of a stage
- * in parallel. A call joins the current stage when it started before every call of that stage
- * had been answered (the gateway had not waited for them); otherwise it opens the next stage.
+ * One client query as the subgraphs saw it, in the order the calls arrived. Each call waits for
+ * the calls that had been answered before it arrived (`after`, indices into `calls`): the plan
+ * order as observed, since a gateway sends a dependent fetch only once what it needs is back.
+ * Calls the gateway ran in parallel overlap, and so depend on nothing of each other.
  */
 export interface RecordedQuery {
-  stages: SubgraphCall[][];
+  calls: Array<SubgraphCall & { after: number[] }>;
 }
 
 interface TimedCall extends SubgraphCall {
@@ -56,20 +57,15 @@ function forward(url: string, body: Buffer): Promise<{ status: number; headers: 
   });
 }
 
-export function stagesOf(calls: readonly TimedCall[]): SubgraphCall[][] {
-  const stages: SubgraphCall[][] = [];
-  let stageEnd = Number.NEGATIVE_INFINITY;
-  for (const call of [...calls].sort((a, b) => a.startedAt - b.startedAt)) {
-    const current = stages[stages.length - 1];
-    if (current && call.startedAt < stageEnd) {
-      current.push({ url: call.url, body: call.body });
-      stageEnd = Math.max(stageEnd, call.endedAt);
-    } else {
-      stages.push([{ url: call.url, body: call.body }]);
-      stageEnd = call.endedAt;
-    }
-  }
-  return stages;
+export function dependenciesOf(timed: readonly TimedCall[]): RecordedQuery {
+  const calls = [...timed].sort((x, y) => x.startedAt - y.startedAt);
+  return {
+    calls: calls.map((call) => ({
+      url: call.url,
+      body: call.body,
+      after: calls.flatMap((earlier, index) => (earlier.endedAt <= call.startedAt ? [index] : [])),
+    })),
+  };
 }
 
 export async function startSubgraphRecorder(supergraphSdl: string, subgraphUrls: Record<string, string>): Promise<SubgraphRecorder> {
@@ -110,7 +106,7 @@ export async function startSubgraphRecorder(supergraphSdl: string, subgraphUrls:
     begin: () => {
       calls = [];
     },
-    finish: () => ({ stages: stagesOf(calls) }),
+    finish: () => dependenciesOf(calls),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

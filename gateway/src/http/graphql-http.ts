@@ -79,7 +79,10 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
     search: queryStart >= 0 ? url.slice(queryStart) : '',
     body: req.method === 'POST' ? parseJsonBody(raw) : undefined,
   };
-  const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(raw) });
+  // The context is built (and its guards run) before Apollo sees the request, so a refusal is a
+  // plain HTTP answer with its code rather than a "context creation failed" error.
+  const context = await options.context(raw);
+  const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
   const outHeaders: Record<string, string> = {};
   for (const [name, value] of response.headers) outHeaders[name] = value;
   if (response.body.kind === 'complete') {

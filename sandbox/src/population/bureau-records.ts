@@ -1,5 +1,5 @@
 /** Each bureau's record of a generated resident: civil affairs, medical insurance, transit cards. */
-import { ageOn, luhnCheckDigit } from '@huimin/schema';
+import { luhnCheckDigit } from '@huimin/schema';
 import type {
   CardStatus,
   CardType,
@@ -8,7 +8,7 @@ import type {
   MedicalInsuranceRecord,
   TransitCardRecord,
 } from '@huimin/schema';
-import { dateOf, dayOf, formatUtc, timestampOn } from './calendar';
+import { dateOf, dayOf, formatUtc, timestampOn, yearsCompleted } from './calendar';
 import type { GenerationContext } from './generation-context';
 import { chineseName, mobilePhone } from './names';
 import type { Resident } from './resident';
@@ -20,7 +20,7 @@ const EARLIEST_ENROLMENT_DAY = dayOf('2004-01-01');
 const EARLIEST_CARD_DAY = dayOf('2008-01-01');
 
 function ageToday(resident: Resident, context: GenerationContext): number {
-  return ageOn(resident.birthDate, dateOf(context.asOfDay));
+  return yearsCompleted(resident.birthDate, context.asOfDate);
 }
 
 /** A random second within the day, written as the file writes instants. */

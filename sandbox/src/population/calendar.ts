@@ -63,3 +63,12 @@ export function monthsBefore(date: string, count: number): string[] {
   }
   return periods;
 }
+
+/**
+ * Whole years completed on `date` (both YYYY-MM-DD); the same rule as the schema's ageOn (a
+ * 29 February birthday counts from 1 March in common years) without splitting strings.
+ */
+export function yearsCompleted(birthDate: string, date: string): number {
+  const years = Number(date.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return date.slice(5) < birthDate.slice(5) ? years - 1 : years;
+}

@@ -49,8 +49,10 @@ export function generatePopulation(options: GeneratePopulationOptions): Populati
     const resident = ordinaryResident(context);
     const assignment = assignments.get(index);
     if (assignment) shapeEdgeCase(resident, assignment, context);
-    // Somebody no bureau knows would not be in the file at all.
-    if (!resident.inCivilAffairs && resident.insurance === null && resident.cardCount === 0 && !resident.paidByFinance) {
+    const plan = regularPlan(resident, context);
+    if (assignment) planEdgeCasePayments(plan, resident, assignment, context);
+    // Somebody no bureau knows would not be in the file at all: give them a transit card.
+    if (!resident.inCivilAffairs && resident.insurance === null && resident.cardCount === 0 && plan.payments.length === 0) {
       resident.cardCount = 1;
     }
     const idNumber = ids.allocate(context.random, resident.district, resident.birthDate, resident.gender);
@@ -58,8 +60,6 @@ export function generatePopulation(options: GeneratePopulationOptions): Populati
     const insured = medicalInsuranceRecord(resident, idNumber, context);
     if (insured) medicalInsurance.push(insured);
     for (const card of transitCards(resident, idNumber, context, nextCardSerial)) cards.push(card);
-    const plan = regularPlan(resident, context);
-    if (assignment) planEdgeCasePayments(plan, resident, assignment, context);
     for (const record of disbursementRecords(plan, idNumber, context, nextDisbursementId)) disbursements.push(record);
   }
   spreadRecentUpdates(civilAffairs, RECENT_CHANGE_DAYS, context);

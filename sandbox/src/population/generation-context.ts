@@ -25,6 +25,8 @@ export interface GenerationContext {
   asOfMs: number;
   /** Day number of asOf's date in Asia/Shanghai ("today" for the population). */
   asOfDay: number;
+  /** The same day as YYYY-MM-DD. */
+  asOfDate: string;
   /** Oldest first. */
   periods: PaymentPeriod[];
 }
@@ -38,6 +40,7 @@ export function createContext(seed: number, asOf: string): GenerationContext {
     asOf: formatUtc(asOfMs),
     asOfMs,
     asOfDay: dayOf(asOfDate),
+    asOfDate,
     periods: monthsBefore(asOfDate, PAYMENT_MONTHS).map((period) => ({ period, firstDay: dayOf(`${period}-01`), firstDate: `${period}-01` })),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { idNumberCheckChar } from '@huimin/schema';
 import type { Gender, HouseholdStatus, InsuranceStatus } from '@huimin/schema';
-import { dateOf, dayOf } from './calendar';
+import { dateOf } from './calendar';
 import type { GenerationContext } from './generation-context';
 import type { Random } from './prng';
 
@@ -38,9 +38,13 @@ const AGE_BANDS: ReadonlyArray<readonly [readonly [number, number], number]> = [
 
 /** A birth date `minAge`..`maxAge` whole years before the context's date (upper bound exclusive). */
 export function birthDateAged(context: GenerationContext, minAge: number, maxAge: number): string {
+  return dateOf(birthDayAged(context, minAge, maxAge));
+}
+
+function birthDayAged(context: GenerationContext, minAge: number, maxAge: number): number {
   const youngest = context.asOfDay - Math.ceil(minAge * 365.25) - 1;
   const oldest = context.asOfDay - Math.floor(maxAge * 365.25) + 1;
-  return dateOf(context.random.int(oldest, Math.max(oldest, youngest)));
+  return context.random.int(oldest, Math.max(oldest, youngest));
 }
 
 const HOUSEHOLD_WEIGHTS = [['NONE', 92.6], ['LOW_INCOME', 5.9], ['EXTREME_POVERTY', 1.5]] as const;
@@ -49,7 +53,7 @@ const INSURANCE_WEIGHTS = [['ACTIVE', 95], ['SUSPENDED', 4], ['TERMINATED', 1]] 
 const CARD_COUNT_WEIGHTS = [[1, 90], [2, 9], [3, 1]] as const;
 
 function deathChance(age: number): number {
-  if (age >= 80) return 0.04;
+  if (age >= 80) return 0.03;
   if (age >= 65) return 0.012;
   return 0.001;
 }
@@ -58,13 +62,13 @@ function deathChance(age: number): number {
 export function ordinaryResident(context: GenerationContext): Resident {
   const { random } = context;
   const [minAge, maxAge] = random.weighted(AGE_BANDS);
-  const birthDate = birthDateAged(context, minAge, maxAge);
-  const age = (context.asOfDay - dayOf(birthDate)) / 365.25;
+  const birthDay = birthDayAged(context, minAge, maxAge);
+  const age = (context.asOfDay - birthDay) / 365.25;
   const inCivilAffairs = !random.chance(0.03);
   const died = random.chance(deathChance(age));
   return {
     gender: random.chance(0.5) ? 'F' : 'M',
-    birthDate,
+    birthDate: dateOf(birthDay),
     district: inCivilAffairs || random.chance(0.2) ? random.pick(HANGZHOU_DISTRICTS) : random.pick(ELSEWHERE_DISTRICTS),
     householdStatus: random.weighted(HOUSEHOLD_WEIGHTS),
     disabilityLevel: random.weighted(DISABILITY_WEIGHTS),
