@@ -3,9 +3,10 @@
  * gateway, gets the identity, eligibility, balances, insurance, subsidies and anomalies that an
  * independent reading of programs.md gives.
  */
+import { generatePopulation, loadPopulationFile } from '@huimin/sandbox';
 import type { Population } from '@huimin/schema';
 import type { RunningStack } from './stack';
-import { mintIds, startFixtureStack } from './test-support/fixture-stack';
+import { FIXTURE_FILE, mintIds, startFixtureStack } from './test-support/fixture-stack';
 import { postGraphQL } from './test-support/graphql-client';
 import {
   ALL_PROGRAMS,
@@ -146,14 +147,21 @@ function compareCitizen(p: Person, id: string, got: CitizenAnswer | null, proble
   }
 }
 
-describe('the reference population through the gateway', () => {
+// The spec's reference file, and a generated population whose edge cases (medical assistance
+// paid without active insurance, 29 February birthdays, payments after death…) differ from it.
+const POPULATIONS: Array<[string, () => Population]> = [
+  ['the reference population', () => loadPopulationFile(process.env.POPULATION_FILE ?? FIXTURE_FILE)],
+  ['a generated population (seed 7)', () => generatePopulation({ size: 2000, seed: 7 })],
+];
+
+describe.each(POPULATIONS)('%s through the gateway', (_name, makePopulation) => {
   let stack: RunningStack;
   let population: Population;
   let people: Person[];
   let ids: Map<string, string>;
 
   beforeAll(async () => {
-    ({ stack, population } = await startFixtureStack());
+    ({ stack, population } = await startFixtureStack(makePopulation()));
     people = peopleOf(population);
     ids = await mintIds(stack.gatewayUrl, people.map((p) => p.idNumber));
   });

@@ -8,8 +8,10 @@ import { postGraphQL } from './graphql-client';
 
 export const FIXTURE_FILE = join(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'population-2k.json');
 
-export async function startFixtureStack(): Promise<{ stack: RunningStack; population: Population }> {
-  const population = loadPopulationFile(process.env.POPULATION_FILE ?? FIXTURE_FILE);
+/** The reference population by default; pass another (e.g. a generated one) to test on it. */
+export async function startFixtureStack(
+  population: Population = loadPopulationFile(process.env.POPULATION_FILE ?? FIXTURE_FILE),
+): Promise<{ stack: RunningStack; population: Population }> {
   const stack = await startStack({ population, gateway: loadGatewayConfig({ PORT: '0' }) });
   return { stack, population };
 }
