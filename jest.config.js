@@ -8,6 +8,7 @@ const packages = {
   'subgraph-medical-insurance': 'subgraphs/medical-insurance',
   'subgraph-finance': 'subgraphs/finance',
   'subgraph-transit': 'subgraphs/transit',
+  'subgraph-audit': 'subgraphs/audit',
   gateway: 'gateway',
   certs: 'certs',
   stack: 'stack',

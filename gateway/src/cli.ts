@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadGatewayConfig } from './config';
 import { startGateway } from './create-gateway';
+import { buildGatewayFeatures } from './features';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     ...(values.supergraph !== undefined ? { HUIMIN_SUPERGRAPH_FILE: values.supergraph } : {}),
   });
   if (!config.supergraphFile) throw new ConfigError('give the supergraph with --supergraph FILE or HUIMIN_SUPERGRAPH_FILE');
-  const gateway = await startGateway(config, readFileSync(config.supergraphFile, 'utf8'));
+  const gateway = await startGateway(config, readFileSync(config.supergraphFile, 'utf8'), await buildGatewayFeatures(config));
   process.stdout.write(`${JSON.stringify({ msg: 'gateway listening', url: gateway.url })}\n`);
   const stop = (): void => {
     void gateway.close().then(() => process.exit(0));

@@ -19,6 +19,24 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** NODE_ENV=production turns introspection off. */
   production: boolean;
+  /** DATABASE_URL: PostgreSQL holding the audit trail; without it, the embedded file store. */
+  databaseUrl: string | null;
+  /** REDIS_URL: state shared by replicas (rate-limit buckets); without it, per process in memory. */
+  redisUrl: string | null;
+  /** HUIMIN_REDIS_PREFIX: prefix of every Redis key. Default `huimin:`. */
+  redisKeyPrefix: string;
+  /** HUIMIN_AUDIT_FILE (embedded store, default var/audit.jsonl) and HUIMIN_AUDIT_PG_SCHEMA (default huimin_audit). */
+  audit: { file: string; pgSchema: string };
+  /** HUIMIN_MAX_DEPTH (8), HUIMIN_MAX_ALIASES (100), HUIMIN_MAX_TOKENS (5000), HUIMIN_MAX_COST (budget of partners without their own, 10000). */
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
+  /** HUIMIN_PERSISTED_OPERATIONS_FILE: operations registered per partner; HUIMIN_PERSISTED_ONLY: accept nothing else (default: on in production when the file is set). */
+  persistedOperations: { file: string | null; only: boolean };
+  /** HUIMIN_PARTNERS_FILE: the partner registry; set, it switches authentication, scopes and masking on. */
+  partnersFile: string | null;
+  /** HUIMIN_SUBGRAPH_CONTEXT_KEY (32–128 hex): signs the context sent to subgraphs, which refuse requests without it. */
+  subgraphContextKey: Buffer | null;
+  /** HUIMIN_TLS_CERT / HUIMIN_TLS_KEY (PEM files): serve HTTPS; HUIMIN_TLS_CA: ask for client certificates from this CA (mutual TLS). */
+  tls: { certFile: string; keyFile: string; caFile: string | null } | null;
 }
 
 export class ConfigError extends Error {
@@ -59,5 +77,51 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     readyProbeTimeoutMs: integer(env, 'HUIMIN_READY_TIMEOUT_MS', 1000, 1, 60_000),
     maxBodyBytes: integer(env, 'HUIMIN_MAX_BODY_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     production: env.NODE_ENV === 'production',
+    databaseUrl: env.DATABASE_URL || null,
+    redisUrl: env.REDIS_URL || null,
+    redisKeyPrefix: env.HUIMIN_REDIS_PREFIX || 'huimin:',
+    audit: { file: env.HUIMIN_AUDIT_FILE || 'var/audit.jsonl', pgSchema: sqlName(env, 'HUIMIN_AUDIT_PG_SCHEMA', 'huimin_audit') },
+    limits: {
+      maxDepth: integer(env, 'HUIMIN_MAX_DEPTH', 8, 1, 100),
+      maxAliases: integer(env, 'HUIMIN_MAX_ALIASES', 100, 0, 10_000),
+      maxTokens: integer(env, 'HUIMIN_MAX_TOKENS', 5000, 10, 1_000_000),
+      maxCost: integer(env, 'HUIMIN_MAX_COST', 10_000, 1, 100_000_000),
+    },
+    persistedOperations: persistedOperations(env),
+    partnersFile: env.HUIMIN_PARTNERS_FILE || null,
+    subgraphContextKey: hexKey(env, 'HUIMIN_SUBGRAPH_CONTEXT_KEY'),
+    tls: tlsFiles(env),
   };
+}
+
+function hexKey(env: Record<string, string | undefined>, key: string): Buffer | null {
+  const raw = env[key];
+  if (!raw) return null;
+  if (!/^(?:[0-9a-fA-F]{2}){16,64}$/.test(raw)) throw new ConfigError(`${key} must be 32 to 128 hex characters`);
+  return Buffer.from(raw, 'hex');
+}
+
+function tlsFiles(env: Record<string, string | undefined>): GatewayConfig['tls'] {
+  const certFile = env.HUIMIN_TLS_CERT || null;
+  const keyFile = env.HUIMIN_TLS_KEY || null;
+  const caFile = env.HUIMIN_TLS_CA || null;
+  if (!certFile !== !keyFile) throw new ConfigError('HUIMIN_TLS_CERT and HUIMIN_TLS_KEY must be set together');
+  if (caFile && !certFile) throw new ConfigError('HUIMIN_TLS_CA (client certificates) needs HUIMIN_TLS_CERT and HUIMIN_TLS_KEY');
+  return certFile && keyFile ? { certFile, keyFile, caFile } : null;
+}
+
+/** A PostgreSQL identifier interpolated into DDL, so only plain lower-case names. */
+function sqlName(env: Record<string, string | undefined>, key: string, fallback: string): string {
+  const raw = env[key] || fallback;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new ConfigError(`${key} must be a lower-case SQL name ([a-z_][a-z0-9_]*), got "${raw}"`);
+  return raw;
+}
+
+function persistedOperations(env: Record<string, string | undefined>): GatewayConfig['persistedOperations'] {
+  const file = env.HUIMIN_PERSISTED_OPERATIONS_FILE || null;
+  const raw = env.HUIMIN_PERSISTED_ONLY;
+  if (raw !== undefined && raw !== '' && raw !== 'true' && raw !== 'false') throw new ConfigError(`HUIMIN_PERSISTED_ONLY must be true or false, got "${raw}"`);
+  const only = raw === 'true' || ((raw === undefined || raw === '') && env.NODE_ENV === 'production' && file !== null);
+  if (only && file === null) throw new ConfigError('HUIMIN_PERSISTED_ONLY=true needs HUIMIN_PERSISTED_OPERATIONS_FILE');
+  return { file, only };
 }

@@ -2,10 +2,11 @@
  * The composition root: @apollo/gateway inside @apollo/server, served on node:http with
  * GET /health (process up) and GET /ready (supergraph loaded, every subgraph reachable).
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import type { GatewayGraphQLRequest } from '@apollo/server-gateway-interface';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -18,6 +19,7 @@ import { noFeatures, type GatewayContext, type GatewayFeatures } from './pipelin
 import { formatPartnerError } from './format-error';
 import { RequestRejected, handleGraphQLRequest, sendJson, sendRejection } from './http/graphql-http';
 import { probeSubgraphs } from './readiness';
+import { createListeningServer } from './http/tls-server';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 
 export interface RunningGateway {
@@ -73,12 +75,18 @@ export async function startGateway(
 
   let accepting = true;
   let inFlight = 0;
-  const httpServer: Server = createServer((req, res) => {
+  const { server: httpServer, scheme }: { server: Server; scheme: string } = createListeningServer(config.tls, (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') {
       if (!accepting) return sendJson(res, 503, { ready: false, reason: 'shutting down' });
-      void probeSubgraphs(subgraphs, subgraphFetcher.fetcher, config.readyProbeTimeoutMs).then((probes) => {
+      // The probe goes through the same subgraph hooks as operations (signed, no partner), so a
+      // subgraph that would refuse the gateway's context shows up here as not ready.
+      const probeContext: GatewayContext = { requestId: randomUUID(), receivedAt: Date.now(), http: { req, rawBody: Buffer.alloc(0) } };
+      const prepare = async (subgraph: string, request: GatewayGraphQLRequest): Promise<void> => {
+        for (const hook of features.subgraphRequestHooks) await hook({ subgraph, request, context: probeContext });
+      };
+      void probeSubgraphs(subgraphs, subgraphFetcher.fetcher, config.readyProbeTimeoutMs, prepare).then((probes) => {
         const ready = probes.every((probe) => probe.reachable);
         sendJson(res, ready ? 200 : 503, { ready, subgraphs: probes });
       });
@@ -108,7 +116,7 @@ export async function startGateway(
   const { port } = httpServer.address() as AddressInfo;
 
   return {
-    url: `http://${config.host}:${port}/graphql`,
+    url: `${scheme}://${config.host}:${port}/graphql`,
     port,
     close: async () => {
       accepting = false;

@@ -1,5 +1,9 @@
 /** GET /ready: the supergraph is loaded and every subgraph answers a trivial query in time. */
 import type { Fetcher } from '@apollo/utils.fetcher';
+import type { GatewayGraphQLRequest } from '@apollo/server-gateway-interface';
+
+/** Adds what a subgraph needs to answer the probe (the gateway's signed context), like any subgraph request. */
+export type ProbePreparer = (subgraph: string, request: GatewayGraphQLRequest) => Promise<void>;
 
 export interface SubgraphProbe {
   name: string;
@@ -10,15 +14,19 @@ export async function probeSubgraphs(
   subgraphs: ReadonlyArray<{ name: string; url: string }>,
   fetcher: Fetcher,
   timeoutMs: number,
+  prepare?: ProbePreparer,
 ): Promise<SubgraphProbe[]> {
   return Promise.all(
     subgraphs.map(async ({ name, url }) => {
       try {
+        const headers = new Headers({ 'content-type': 'application/json', 'apollo-require-preflight': 'true' });
+        const request: GatewayGraphQLRequest = { query: '{ __typename }', http: { method: 'POST', url, headers } };
+        if (prepare) await prepare(name, request);
         const response = await Promise.race([
           fetcher(url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
-            body: JSON.stringify({ query: '{ __typename }' }),
+            headers: Object.fromEntries(headers),
+            body: JSON.stringify({ query: request.query }),
           }),
           new Promise<never>((_, reject) => setTimeout(() => reject(new Error('probe timeout')), timeoutMs).unref()),
         ]);

@@ -5,6 +5,7 @@ export * from './stores/program-catalog';
 export * from './http/bureau-server';
 export * from './bureaus/civil-affairs-bureau';
 export * from './bureaus/transit-bureau';
+export * from './bureaus/card-status-publisher';
 export * from './bureaus/finance-bureau';
 export * from './bureaus/medical-insurance-bureau';
 export * from './in-process-clients';

@@ -5,11 +5,11 @@
  */
 export const ERROR_CODES = {
   UNAUTHENTICATED: { httpStatus: 401, description: 'The request is not signed, badly signed, stale, replayed, or from an unknown partner.' },
-  FORBIDDEN: { httpStatus: 403, description: 'The partner lacks the scope for a field; `extensions.path` names the field refused.' },
+  FORBIDDEN: { httpStatus: 403, description: 'The partner lacks the scope for a field, answered null; `extensions.path` names the field refused (403 when nothing in the operation is permitted). Also: an X-Huimin-Purpose not registered for the partner.' },
   INVALID_ID_NUMBER: { httpStatus: 200, description: 'The resident ID number is not 18 characters, has an impossible birth date, or fails its GB 11643 check digit.' },
   INVALID_CARD_NUMBER: { httpStatus: 200, description: 'The transit card number is not 16–19 digits or fails its Luhn check digit.' },
   BAD_USER_INPUT: { httpStatus: 200, description: 'An argument is malformed or out of range (dates, cursors, page sizes, batch sizes, mutually exclusive arguments).' },
-  BAD_REQUEST: { httpStatus: 400, description: 'The HTTP request is not a GraphQL request: wrong method or content type, body not JSON, or no query.' },
+  BAD_REQUEST: { httpStatus: 400, description: 'The HTTP request is not a GraphQL request: wrong method or content type, body not JSON, or no query; or it lacks the X-Huimin-Purpose header.' },
   GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The query is not valid GraphQL syntax.' },
   GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The query does not match the schema.' },
   QUERY_TOO_COMPLEX: { httpStatus: 400, description: 'The query exceeds a depth, alias, token or cost limit; `extensions.limit` names it.' },
@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   UPSTREAM_UNAVAILABLE: { httpStatus: 200, description: 'A bureau could not be reached or refused the call; `extensions.source` names it. Other bureaus\' data is still served.' },
   UPSTREAM_TIMEOUT: { httpStatus: 200, description: 'A bureau did not answer within its timeout; `extensions.source` names it.' },
   OVERLOADED: { httpStatus: 503, description: 'The gateway is shedding load; retry after `Retry-After` seconds.' },
+  AUDIT_UNAVAILABLE: { httpStatus: 503, description: 'The access could not be recorded in the audit trail, so no data is served; retry after `Retry-After` seconds.' },
   INTERNAL: { httpStatus: 500, description: 'An unexpected failure. Details are logged, never returned.' },
 } as const satisfies Record<string, { httpStatus: number; description: string }>;
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SUBGRAPH_NAMES = ['civil-affairs', 'medical-insurance', 'finance', 'transit'] as const;
+export const SUBGRAPH_NAMES = ['civil-affairs', 'medical-insurance', 'finance', 'transit', 'audit'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 /** The folder holding the .graphql files (beside src/ and dist/). */

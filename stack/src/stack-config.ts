@@ -2,6 +2,7 @@
  * Configuration of the development stack (`npm start`): the sandbox bureaus, the four subgraphs
  * and the gateway in one process, on embedded defaults. Read once from the environment.
  */
+import { certsDirFrom } from '@huimin/certs';
 import { ConfigError, loadGatewayConfig, type GatewayConfig } from '@huimin/gateway';
 
 export interface StackConfig {
@@ -16,6 +17,14 @@ export interface StackConfig {
   pseudonymRefKey: Buffer | null;
   /** HUIMIN_UPSTREAM_TIMEOUT_MS: every bureau call's timeout. Default 3000. */
   upstreamTimeoutMs: number;
+  /** HUIMIN_CERTS_DIR: the development CA, TLS certificates and bureau keys. Default var/certs, made on first start. */
+  certsDir: string;
+  /** HUIMIN_KEYS_<BUREAU>_<SIDE>: a bureau's key file as JSON, in place of the file in certsDir. */
+  keyFileEnv: Record<string, string>;
+  /** MQTT_URL: the card-status feed's broker (mqtt:// or mqtts://); default: an embedded aedes broker. */
+  mqttUrl: string | null;
+  /** HUIMIN_CARD_SNAPSHOT_INTERVAL_MS: how often the card system publishes full snapshots. Default 900000 (15 minutes). */
+  cardSnapshotIntervalMs: number;
 }
 
 function hexKey(env: Record<string, string | undefined>, key: string): Buffer | null {
@@ -33,6 +42,19 @@ function positiveInteger(env: Record<string, string | undefined>, key: string, f
   return value;
 }
 
+function mqttUrl(env: Record<string, string | undefined>, key: string): string | null {
+  const raw = env[key];
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} must be an mqtt:// or mqtts:// URL`);
+  }
+  if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') throw new ConfigError(`${key} must be an mqtt:// or mqtts:// URL`);
+  return raw;
+}
+
 export function loadStackConfig(env: Record<string, string | undefined> = process.env): StackConfig {
   return {
     gateway: loadGatewayConfig(env),
@@ -42,5 +64,9 @@ export function loadStackConfig(env: Record<string, string | undefined> = proces
     pseudonymIdKey: hexKey(env, 'HUIMIN_PSEUDONYM_ID_KEY'),
     pseudonymRefKey: hexKey(env, 'HUIMIN_PSEUDONYM_REF_KEY'),
     upstreamTimeoutMs: positiveInteger(env, 'HUIMIN_UPSTREAM_TIMEOUT_MS', 3000),
+    certsDir: certsDirFrom(env),
+    keyFileEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('HUIMIN_KEYS_') && !!entry[1])),
+    mqttUrl: mqttUrl(env, 'MQTT_URL'),
+    cardSnapshotIntervalMs: positiveInteger(env, 'HUIMIN_CARD_SNAPSHOT_INTERVAL_MS', 900_000),
   };
 }

@@ -9,12 +9,10 @@ import {
   createFinanceClient,
   createMedicalInsuranceClient,
   createTransitClient,
-  generateCivilKeyMaterial,
-  generateFinanceKeyMaterial,
-  generateMedicalKeyMaterial,
-  generateTransitKeyMaterial,
 } from '@huimin/adapters';
-import { startGateway, type GatewayConfig, type RunningGateway } from '@huimin/gateway';
+import { createDevMaterial, serverIdentity, BUREAU_SERVER_NAMES, type DevMaterial } from '@huimin/certs';
+import { DEV_PARTNERS_FILE, buildGatewayFeatures, startGateway, type GatewayConfig, type RunningGateway } from '@huimin/gateway';
+import { openAuditReader } from '@huimin/gateway';
 import {
   createSandboxStores,
   startCivilAffairsBureau,
@@ -25,18 +23,31 @@ import {
 } from '@huimin/sandbox';
 import { composeSupergraph, type Population, type SubgraphName } from '@huimin/schema';
 import { startCivilAffairsSubgraph } from '@huimin/subgraph-civil-affairs';
+import { startAuditSubgraph } from '@huimin/subgraph-audit';
 import { startFinanceSubgraph } from '@huimin/subgraph-finance';
 import { createPseudonyms, MemoryPseudonymVault, type RunningSubgraph } from '@huimin/subgraph-kit';
 import { startMedicalInsuranceSubgraph } from '@huimin/subgraph-medical-insurance';
 import { startTransitSubgraph } from '@huimin/subgraph-transit';
+import { startCardStatus, type RunningCardStatus } from './card-status';
 
 export interface StackOptions {
   population: Population;
   gateway: GatewayConfig;
   pseudonymKeys?: { idKey: Buffer; refKey: Buffer };
   upstreamTimeoutMs?: number;
-  /** The partner app id the adapters present to the bureaus. */
+  /**
+   * TLS identities and protocol keys (`loadDevMaterial` from @huimin/certs). Without it, throwaway
+   * material is made in memory; the bureaus serve HTTPS either way.
+   */
+  material?: DevMaterial;
+  /** The partner app id the adapters present to the bureaus, when no material is given. */
   appId?: string;
+  /** The card-status feed's MQTT broker; without it an embedded aedes broker is started. */
+  mqttUrl?: string;
+  /** The card-status topics' prefix (default `transit`); tests sharing a broker use their own. */
+  mqttTopicPrefix?: string;
+  /** How often the card system publishes full snapshots (default 15 minutes). */
+  cardSnapshotIntervalMs?: number;
 }
 
 export interface RunningStack {
@@ -45,60 +56,96 @@ export interface RunningStack {
   bureaus: Record<'civilAffairs' | 'medicalInsurance' | 'finance' | 'transit', RunningBureau>;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
   gateway: RunningGateway;
+  /** The gateway's configuration as started (partners file and subgraph context key filled in). */
+  gatewayConfig: GatewayConfig;
+  /** The card-status feed: its broker URL, the sandbox publisher and the transit subgraph's consumer. */
+  cardStatus: RunningCardStatus;
   close(): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
 
+// Made once per process and app id, and only what the stack serves (a CA, the bureaus'
+// certificates, the protocol keys): RSA key generation and forge signing take about a second,
+// and the material is never written or changed.
+const throwaway = new Map<string, Promise<DevMaterial>>();
+function throwawayMaterial(appId: string): Promise<DevMaterial> {
+  let material = throwaway.get(appId);
+  if (material === undefined) {
+    material = createDevMaterial({ servers: BUREAU_SERVER_NAMES, partners: [], appId });
+    throwaway.set(appId, material);
+  }
+  return material;
+}
+
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const appId = options.appId ?? 'HUIMIN-GATEWAY-DEV-0001';
   const timeoutMs = options.upstreamTimeoutMs ?? 3000;
   const stores = createSandboxStores(options.population);
-  const keys = {
-    civil: generateCivilKeyMaterial(appId),
-    medical: generateMedicalKeyMaterial(appId),
-    finance: generateFinanceKeyMaterial(appId),
-    transit: generateTransitKeyMaterial(appId),
-  };
+  const material = options.material ?? (await throwawayMaterial(appId));
+  const { keys } = material;
+  // The adapters trust the development CA only: a bureau certificate from anywhere else fails.
+  const trust = { ca: material.caCertPem };
   const closers: Array<() => Promise<void>> = [];
   try {
     const bureaus = {
-      civilAffairs: await startCivilAffairsBureau({ store: stores.civilAffairs, keys: keys.civil.server, host: HOST }),
-      medicalInsurance: await startMedicalInsuranceBureau({ store: stores.medicalInsurance, keys: keys.medical.server, host: HOST }),
-      finance: await startFinanceBureau({ store: stores.finance, keys: keys.finance.server, host: HOST }),
-      transit: await startTransitBureau({ store: stores.transit, keys: keys.transit.server, host: HOST }),
+      civilAffairs: await startCivilAffairsBureau({ store: stores.civilAffairs, keys: keys.server.civilAffairs, tls: serverIdentity(material, 'bureau-civil-affairs'), host: HOST }),
+      medicalInsurance: await startMedicalInsuranceBureau({ store: stores.medicalInsurance, keys: keys.server.medicalInsurance, tls: serverIdentity(material, 'bureau-medical-insurance'), host: HOST }),
+      finance: await startFinanceBureau({ store: stores.finance, keys: keys.server.finance, tls: serverIdentity(material, 'bureau-finance'), host: HOST }),
+      transit: await startTransitBureau({ store: stores.transit, keys: keys.server.transit, tls: serverIdentity(material, 'bureau-transit'), host: HOST }),
     };
     for (const bureau of Object.values(bureaus)) closers.push(() => bureau.close());
+    const cardStatus = await startCardStatus({
+      mqttUrl: options.mqttUrl,
+      topicPrefix: options.mqttTopicPrefix,
+      snapshotIntervalMs: options.cardSnapshotIntervalMs,
+      store: stores.transit,
+      keys: { publisher: keys.server.cardStatus, consumer: keys.client.cardStatus },
+      host: HOST,
+    });
+    closers.push(() => cardStatus.close());
 
+    // Subgraphs answer only the gateway's signed context; the dev partners unless a file is named.
+    const gatewayConfig = withAccessDefaults(options.gateway);
+    const gatewayTrust = { key: gatewayConfig.subgraphContextKey };
     const pseudonyms = createPseudonyms(options.pseudonymKeys ?? { idKey: randomBytes(32), refKey: randomBytes(16) });
     const vault = new MemoryPseudonymVault();
+    const auditTrail = await openAuditReader(gatewayConfig);
+    closers.push(() => auditTrail.close());
     const subgraphs: Record<SubgraphName, RunningSubgraph> = {
       'civil-affairs': await startCivilAffairsSubgraph({
-        client: createCivilAffairsClient({ baseUrl: bureaus.civilAffairs.url, keys: keys.civil.client, timeoutMs }),
+        client: createCivilAffairsClient({ baseUrl: bureaus.civilAffairs.url, keys: keys.client.civilAffairs, tls: trust, timeoutMs }),
         pseudonyms,
         vault,
         host: HOST,
+        gatewayTrust,
       }),
       'medical-insurance': await startMedicalInsuranceSubgraph({
-        client: createMedicalInsuranceClient({ baseUrl: bureaus.medicalInsurance.url, keys: keys.medical.client, timeoutMs }),
+        client: createMedicalInsuranceClient({ baseUrl: bureaus.medicalInsurance.url, keys: keys.client.medicalInsurance, tls: trust, timeoutMs }),
         pseudonyms,
         host: HOST,
+        gatewayTrust,
       }),
       finance: await startFinanceSubgraph({
-        client: createFinanceClient({ baseUrl: bureaus.finance.url, keys: keys.finance.client, timeoutMs }),
+        client: createFinanceClient({ baseUrl: bureaus.finance.url, keys: keys.client.finance, tls: trust, timeoutMs }),
         pseudonyms,
         host: HOST,
+        gatewayTrust,
       }),
       transit: await startTransitSubgraph({
-        client: createTransitClient({ baseUrl: bureaus.transit.url, keys: keys.transit.client, timeoutMs }),
+        client: createTransitClient({ baseUrl: bureaus.transit.url, keys: keys.client.transit, tls: trust, timeoutMs }),
         pseudonyms,
+        cardStatusFeed: cardStatus.feed,
         host: HOST,
+        gatewayTrust,
       }),
+      // Reads the trail the gateway's audit feature writes (same DATABASE_URL or audit file).
+      audit: await startAuditSubgraph({ reader: auditTrail, host: HOST, gatewayTrust }),
     };
     for (const subgraph of Object.values(subgraphs)) closers.push(() => subgraph.close());
 
     const supergraphSdl = composeSupergraph((name) => subgraphs[name].url);
-    const gateway = await startGateway(options.gateway, supergraphSdl);
+    const gateway = await startGateway(gatewayConfig, supergraphSdl, await buildGatewayFeatures(gatewayConfig));
     closers.push(() => gateway.close());
     return {
       gatewayUrl: gateway.url,
@@ -106,12 +153,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       bureaus,
       subgraphs,
       gateway,
+      gatewayConfig,
+      cardStatus,
       close: () => closeAll(closers),
     };
   } catch (error) {
     await closeAll(closers);
     throw error;
   }
+}
+
+/** Access on by default: the development partners (outside production) and a fresh subgraph context key. */
+function withAccessDefaults(config: GatewayConfig): GatewayConfig & { subgraphContextKey: Buffer } {
+  return {
+    ...config,
+    partnersFile: config.partnersFile ?? (config.production ? null : DEV_PARTNERS_FILE),
+    subgraphContextKey: config.subgraphContextKey ?? randomBytes(32),
+  };
 }
 
 /** Closes in reverse order of start: the gateway first, the bureaus last. */

@@ -1,6 +1,7 @@
 /** `npm start`: the whole stack on its embedded defaults, at http://127.0.0.1:4000/graphql. */
 import { join } from 'node:path';
 import { ConfigError } from '@huimin/gateway';
+import { generateDevMaterial, loadDevMaterial } from '@huimin/certs';
 import { resolvePopulation } from '@huimin/sandbox';
 import { loadOrCreatePseudonymKeys } from './dev-keys';
 import { loadStackConfig } from './stack-config';
@@ -21,7 +22,12 @@ async function main(): Promise<void> {
     config.pseudonymIdKey && config.pseudonymRefKey
       ? { idKey: config.pseudonymIdKey, refKey: config.pseudonymRefKey }
       : loadOrCreatePseudonymKeys(join(__dirname, '..', '..', 'var', 'pseudonym-keys.json'));
-  const stack = await startStack({ population, gateway: config.gateway, pseudonymKeys, upstreamTimeoutMs: config.upstreamTimeoutMs });
+  // What `npm run certs` does, so a fresh clone starts with one command; existing material is kept.
+  const certs = await generateDevMaterial(config.certsDir);
+  if (certs.made.length > 0) log({ msg: 'development certificates and keys made', dir: certs.dir, made: certs.made });
+  const material = loadDevMaterial(config.certsDir, { env: config.keyFileEnv });
+  const stack = await startStack({ population, gateway: config.gateway, pseudonymKeys, upstreamTimeoutMs: config.upstreamTimeoutMs, material,
+    ...(config.mqttUrl ? { mqttUrl: config.mqttUrl } : {}), cardSnapshotIntervalMs: config.cardSnapshotIntervalMs });
   log({
     msg: 'huimin stack ready',
     gateway: stack.gatewayUrl,
@@ -29,6 +35,8 @@ async function main(): Promise<void> {
     population: config.populationFile ?? `generated (size ${config.populationSize}, seed ${config.populationSeed})`,
     subgraphs: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url])),
     bureaus: Object.fromEntries(Object.entries(stack.bureaus).map(([name, b]) => [name, b.url])),
+    // MQTT_URL may carry credentials: name it rather than print it.
+    cardStatusBroker: config.mqttUrl ? 'MQTT_URL' : `embedded ${stack.cardStatus.mqttUrl}`,
   });
   let stopping = false;
   const stop = (signal: string): void => {

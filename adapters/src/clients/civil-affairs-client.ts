@@ -7,13 +7,18 @@ import { openCivilResponse, signCivilRequest, type CivilClientKeys } from '../pr
 import { CIVIL_DAILY_EXPORT_PATH, CIVIL_PERSONS_BATCH_PATH, isDailyExportAnswer, isPersonsBatchAnswer } from '../protocols/civil-affairs-operations';
 import { systemClock, type Clock } from '../protocols/freshness';
 import { bureauFetch } from '../transport/bureau-fetch';
+import { createBureauDispatcher, type BureauTlsOptions } from '../transport/bureau-tls';
+import { readKeys, type KeySource } from '../keys/key-source';
 import { UpstreamError } from '../errors';
 import { asUpstream, inBatches } from './batching';
 import type { BatchAnswer, CallOptions, CivilAffairsClient, DailyExport } from './types';
 
 export interface CivilAffairsClientOptions {
   baseUrl: string;
-  keys: CivilClientKeys;
+  /** Fixed keys, or a function read once per call so keys can be switched at run time (a rotation). */
+  keys: KeySource<CivilClientKeys>;
+  /** Trust for the bureau's HTTPS certificate; without it, the system roots (or plain HTTP). */
+  tls?: BureauTlsOptions;
   /** Per-call timeout when the call does not set one; 3000 ms. */
   timeoutMs?: number;
   clock?: Clock;
@@ -26,10 +31,12 @@ export function createCivilAffairsClient(options: CivilAffairsClientOptions): Ci
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const clock = options.clock ?? systemClock;
   const defaultTimeoutMs = options.timeoutMs ?? 3000;
+  const dispatcher = createBureauDispatcher(options.tls);
 
   /** One signed exchange; `target` is the path plus query exactly as signed. */
   async function exchange(method: 'GET' | 'POST', target: string, body: string, call: CallOptions | undefined): Promise<unknown> {
-    const { headers, nonce } = signCivilRequest({ method, path: target, body, keys: options.keys, nowMs: clock() });
+    const keys = readKeys(options.keys);
+    const { headers, nonce } = signCivilRequest({ method, path: target, body, keys, nowMs: clock() });
     const response = await bureauFetch({
       source: SOURCE,
       url: `${baseUrl}${target}`,
@@ -38,8 +45,9 @@ export function createCivilAffairsClient(options: CivilAffairsClientOptions): Ci
       body: method === 'POST' ? body : undefined,
       timeoutMs: call?.timeoutMs ?? defaultTimeoutMs,
       signal: call?.signal,
+      dispatcher,
     });
-    return asUpstream(SOURCE, async () => openCivilResponse({ bodyText: response.bodyText, requestNonce: nonce, keys: options.keys }));
+    return asUpstream(SOURCE, async () => openCivilResponse({ bodyText: response.bodyText, requestNonce: nonce, keys }));
   }
 
   async function personsChunk(idNumbers: readonly string[], call: CallOptions | undefined): Promise<BatchAnswer<CivilAffairsRecord>> {

@@ -1,6 +1,8 @@
 /** The finance bureau over its GM envelope: disbursements per person and the program catalogue. */
 import { PROGRAM_CODES, type DisbursementRecord, type DisbursementStatus, type StatusChangeRecord } from '@huimin/schema';
 import { bureauFetch } from '../transport/bureau-fetch';
+import { createBureauDispatcher, type BureauTlsOptions } from '../transport/bureau-tls';
+import { readKeys, type KeySource } from '../keys/key-source';
 import { MemoryReplayGuard, systemClock, type Clock, type ReplayGuard } from '../protocols/freshness';
 import { financePath, openFinanceResponse, sealFinanceRequest, type FinanceClientKeys, type FinanceOperation } from '../protocols/finance';
 import { AnswerShape, type Json } from './answer-shape';
@@ -9,7 +11,10 @@ import type { BatchAnswer, CallOptions, FinanceClient, ProgramInfo } from './typ
 
 export interface FinanceClientOptions {
   baseUrl: string;
-  keys: FinanceClientKeys;
+  /** Fixed keys, or a function read once per call so keys can be switched at run time (a rotation). */
+  keys: KeySource<FinanceClientKeys>;
+  /** Trust for the bureau's HTTPS certificate; without it, the system roots (or plain HTTP). */
+  tls?: BureauTlsOptions;
   /** Per-call timeout unless the call sets its own; 3000 ms. */
   timeoutMs?: number;
   clock?: Clock;
@@ -81,9 +86,11 @@ export function createFinanceClient(options: FinanceClientOptions): FinanceClien
   const clock = options.clock ?? systemClock;
   const replayGuard = options.replayGuard ?? new MemoryReplayGuard();
   const defaultTimeoutMs = options.timeoutMs ?? 3000;
+  const dispatcher = createBureauDispatcher(options.tls);
 
   async function call(operation: FinanceOperation, request: object, callOptions: CallOptions): Promise<Json> {
-    const envelope = sealFinanceRequest(options.keys, request, { clock });
+    const keys = readKeys(options.keys);
+    const envelope = sealFinanceRequest(keys, request, { clock });
     const response = await bureauFetch({
       source: 'FINANCE',
       url: `${baseUrl}${financePath(operation)}`,
@@ -91,8 +98,9 @@ export function createFinanceClient(options: FinanceClientOptions): FinanceClien
       body: JSON.stringify(envelope),
       timeoutMs: callOptions.timeoutMs ?? defaultTimeoutMs,
       ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+      dispatcher,
     });
-    return asUpstream('FINANCE', () => openFinanceResponse(options.keys, response.bodyText, envelope.nonce, { clock, replayGuard }));
+    return asUpstream('FINANCE', () => openFinanceResponse(keys, response.bodyText, envelope.nonce, { clock, replayGuard }));
   }
 
   return {

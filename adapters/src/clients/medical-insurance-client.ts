@@ -1,6 +1,8 @@
 /** The medical-insurance platform (infno 1101): insured persons by ID number. */
 import type { InsuranceStatus, InsuranceType, MedicalInsuranceRecord } from '@huimin/schema';
 import { bureauFetch } from '../transport/bureau-fetch';
+import { createBureauDispatcher, type BureauTlsOptions } from '../transport/bureau-tls';
+import { readKeys, type KeySource } from '../keys/key-source';
 import { MemoryReplayGuard, systemClock, type Clock, type ReplayGuard } from '../protocols/freshness';
 import { medicalPath, openMedicalResponse, sealMedicalRequest, type MedicalClientKeys } from '../protocols/medical-insurance';
 import { AnswerShape, type Json } from './answer-shape';
@@ -9,7 +11,10 @@ import type { BatchAnswer, CallOptions, MedicalInsuranceClient } from './types';
 
 export interface MedicalInsuranceClientOptions {
   baseUrl: string;
-  keys: MedicalClientKeys;
+  /** Fixed keys, or a function read once per call so keys can be switched at run time (a rotation). */
+  keys: KeySource<MedicalClientKeys>;
+  /** Trust for the bureau's HTTPS certificate; without it, the system roots (or plain HTTP). */
+  tls?: BureauTlsOptions;
   /** Per-call timeout unless the call sets its own; 3000 ms. */
   timeoutMs?: number;
   clock?: Clock;
@@ -59,9 +64,11 @@ export function createMedicalInsuranceClient(options: MedicalInsuranceClientOpti
   const clock = options.clock ?? systemClock;
   const replayGuard = options.replayGuard ?? new MemoryReplayGuard();
   const defaultTimeoutMs = options.timeoutMs ?? 3000;
+  const dispatcher = createBureauDispatcher(options.tls);
 
   async function queryBatch(idNumbers: readonly string[], callOptions: CallOptions): Promise<BatchAnswer<MedicalInsuranceRecord>> {
-    const envelope = sealMedicalRequest(options.keys, { idNumbers }, { clock });
+    const keys = readKeys(options.keys);
+    const envelope = sealMedicalRequest(keys, { idNumbers }, { clock });
     const response = await bureauFetch({
       source: 'MEDICAL_INSURANCE',
       url: `${baseUrl}${medicalPath('1101')}`,
@@ -69,9 +76,10 @@ export function createMedicalInsuranceClient(options: MedicalInsuranceClientOpti
       body: JSON.stringify(envelope),
       timeoutMs: callOptions.timeoutMs ?? defaultTimeoutMs,
       ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+      dispatcher,
     });
     const answer = await asUpstream('MEDICAL_INSURANCE', () =>
-      openMedicalResponse(options.keys, response.bodyText, envelope.nonce, { clock, replayGuard }),
+      openMedicalResponse(keys, response.bodyText, envelope.nonce, { clock, replayGuard }),
     );
     return insuredAnswer(answer, idNumbers);
   }

@@ -17,13 +17,18 @@ import {
   type TopUpState,
 } from '../protocols/transit-operations';
 import { bureauFetch } from '../transport/bureau-fetch';
+import { createBureauDispatcher, type BureauTlsOptions } from '../transport/bureau-tls';
+import { readKeys, type KeySource } from '../keys/key-source';
 import { UpstreamError } from '../errors';
 import { asUpstream, inBatches } from './batching';
 import type { BatchAnswer, CallOptions, TransitClient } from './types';
 
 export interface TransitClientOptions {
   baseUrl: string;
-  keys: TransitClientKeys;
+  /** Fixed keys, or a function read once per call so keys can be switched at run time (a rotation). */
+  keys: KeySource<TransitClientKeys>;
+  /** Trust for the bureau's HTTPS certificate; without it, the system roots (or plain HTTP). */
+  tls?: BureauTlsOptions;
   /** Per-call timeout when the call does not set one; 3000 ms. */
   timeoutMs?: number;
   clock?: Clock;
@@ -43,11 +48,13 @@ export function createTransitClient(options: TransitClientOptions): TransitHttpC
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const clock = options.clock ?? systemClock;
   const defaultTimeoutMs = options.timeoutMs ?? 3000;
+  const dispatcher = createBureauDispatcher(options.tls);
 
   /** One sealed exchange; no payload means GET with an empty (still signed) body. */
   async function exchange(path: string, payload: unknown, call: CallOptions | undefined): Promise<unknown> {
     const method = payload === undefined ? 'GET' : 'POST';
-    const sealed = sealTransitRequest({ payload, keys: options.keys, nowMs: clock() });
+    const keys = readKeys(options.keys);
+    const sealed = sealTransitRequest({ payload, keys, nowMs: clock() });
     const response = await bureauFetch({
       source: SOURCE,
       url: `${baseUrl}${path}`,
@@ -56,9 +63,10 @@ export function createTransitClient(options: TransitClientOptions): TransitHttpC
       body: method === 'POST' ? sealed.body : undefined,
       timeoutMs: call?.timeoutMs ?? defaultTimeoutMs,
       signal: call?.signal,
+      dispatcher,
     });
     return asUpstream(SOURCE, async () =>
-      openTransitResponse({ headers: response.headers, bodyText: response.bodyText, requestNonce: sealed.nonce, keys: options.keys, nowMs: clock() }),
+      openTransitResponse({ headers: response.headers, bodyText: response.bodyText, requestNonce: sealed.nonce, keys, nowMs: clock() }),
     );
   }
 

@@ -5,10 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '../errors';
-import { generateSm2KeyPair, sm4CbcDecrypt, sm4CbcEncrypt, type Sm2KeyPair } from '../crypto';
+import { generateSm2KeyPair, sm2Sign, sm2Verify, sm4CbcDecrypt, sm4CbcEncrypt, type Sm2KeyPair } from '../crypto';
 import { assertFresh, assertNonceShape, newNonce, systemClock, type Clock, type ReplayGuard } from './freshness';
 import { parseJsonObject, requireSafeInteger, requireString } from './json-object';
-import { sm2SignMessage, sm2VerifyMessage } from './sm2-signer';
 
 /** `POST /api/v1/{operation}`. */
 export type FinanceOperation = 'disbursements.query' | 'programs.list';
@@ -27,10 +26,14 @@ export interface FinanceClientKeys {
   appKeyPair: Sm2KeyPair;
   /** Uncompressed hex (04…). */
   bureauPublicKey: string;
+  /** During a rotation, the bureau's previous key: answers signed with either verify. */
+  previousBureauPublicKey?: string;
 }
 
 export interface FinanceAppRegistration {
   appPublicKey: string;
+  /** During a rotation, the app's previous key: requests signed with either verify. */
+  previousAppPublicKey?: string;
   /** keyId → 16-byte SM4 key: the current and, during a rotation, the previous key. */
   dataKeys: ReadonlyMap<string, Buffer>;
 }
@@ -100,7 +103,7 @@ function seal(
     iv: iv.toString('hex'),
     payload: sm4CbcEncrypt(head.dataKey, iv, Buffer.from(JSON.stringify(body), 'utf8')).toString('hex'),
   };
-  const signature = sm2SignMessage(signer.privateKey, signer.publicKey, financeSignedString(unsigned, requestNonce));
+  const signature = sm2Sign(signer.privateKey, financeSignedString(unsigned, requestNonce), signer.publicKey);
   return { ...unsigned, signature };
 }
 
@@ -121,8 +124,11 @@ function parseEnvelope(body: string | Uint8Array): FinanceEnvelope {
 
 // The signature is checked before any decryption so that unauthenticated bytes never reach the
 // cipher: distinct BAD_CIPHERTEXT/MALFORMED answers to forged input would be a padding oracle.
-function verifySignature(envelope: FinanceEnvelope, publicKey: string, requestNonce?: string): void {
-  if (!sm2VerifyMessage(publicKey, financeSignedString(envelope, requestNonce), envelope.signature)) {
+// The SM2 keys have no id on the wire (keyId names the data key), so during a rotation the
+// current then the previous public key is tried.
+function verifySignature(envelope: FinanceEnvelope, publicKeys: ReadonlyArray<string | undefined>, requestNonce?: string): void {
+  const signed = financeSignedString(envelope, requestNonce);
+  if (!publicKeys.some((publicKey) => publicKey !== undefined && sm2Verify(publicKey, signed, envelope.signature))) {
     throw new ProtocolError('BAD_SIGNATURE', 'finance envelope signature does not verify');
   }
 }
@@ -153,7 +159,7 @@ export async function openFinanceRequest(
   if (dataKey === undefined) throw new ProtocolError('UNKNOWN_KEY', 'unknown keyId');
   const now = (options.clock ?? systemClock)();
   assertFresh(envelope.timestamp, now);
-  verifySignature(envelope, app.appPublicKey);
+  verifySignature(envelope, [app.appPublicKey, app.previousAppPublicKey]);
   // The nonce is remembered only once the signature holds, so forged messages cannot burn nonces.
   if (!(await options.replayGuard.remember(`finance:${envelope.appId}`, envelope.nonce, now))) {
     throw new ProtocolError('REPLAY', 'nonce already used inside the window');
@@ -187,7 +193,7 @@ export async function openFinanceResponse(
   if (dataKey === undefined) throw new ProtocolError('UNKNOWN_KEY', 'unknown keyId');
   const now = (options.clock ?? systemClock)();
   assertFresh(envelope.timestamp, now);
-  verifySignature(envelope, keys.bureauPublicKey, requestNonce);
+  verifySignature(envelope, [keys.bureauPublicKey, keys.previousBureauPublicKey], requestNonce);
   if (options.replayGuard && !(await options.replayGuard.remember(`finance-response:${keys.appId}`, envelope.nonce, now))) {
     throw new ProtocolError('REPLAY', 'response nonce already seen inside the window');
   }

@@ -6,10 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '../errors';
-import { generateSm2KeyPair, sm4EcbDecrypt, sm4EcbEncrypt, type Sm2KeyPair } from '../crypto';
+import { generateSm2KeyPair, sm2Sign, sm2Verify, sm4EcbDecrypt, sm4EcbEncrypt, type Sm2KeyPair } from '../crypto';
 import { assertFresh, assertNonceShape, newNonce, systemClock, type Clock, type ReplayGuard } from './freshness';
 import { parseJsonObject, requireSafeInteger, requireString } from './json-object';
-import { sm2SignMessage, sm2VerifyMessage } from './sm2-signer';
 
 /** `POST /api/{infno}`; 1101 is the insured-person query. */
 export type MedicalInfno = '1101';
@@ -29,10 +28,14 @@ export interface MedicalClientKeys {
   appSecrets: MedicalAppSecrets;
   appKeyPair: Sm2KeyPair;
   bureauPublicKey: string;
+  /** During a rotation, the bureau's previous key: answers signed with either verify. */
+  previousBureauPublicKey?: string;
 }
 
 export interface MedicalAppRegistration {
   appPublicKey: string;
+  /** During a rotation, the app's previous key: requests signed with either verify. */
+  previousAppPublicKey?: string;
   appSecrets: MedicalAppSecrets;
 }
 
@@ -132,7 +135,7 @@ function seal(
     nonce: options.nonce ?? newNonce(),
     ...(requestNonce !== undefined ? { reqNonce: requestNonce } : {}),
   };
-  const signatureHex = sm2SignMessage(signer.privateKey, signer.publicKey, medicalSignString(unsigned, encData, appSecret));
+  const signatureHex = sm2Sign(signer.privateKey, medicalSignString(unsigned, encData, appSecret), signer.publicKey);
   return { data: { encData }, ...unsigned, signData: Buffer.from(signatureHex, 'hex').toString('base64') };
 }
 
@@ -167,10 +170,13 @@ function parseEnvelope(body: string | Uint8Array): ParsedEnvelope {
 }
 
 /** Which of the secrets the signature was made with; BAD_SIGNATURE when none. */
-function verifiedSlot(envelope: ParsedEnvelope, publicKey: string, secrets: MedicalAppSecrets): MedicalSecretSlot {
+function verifiedSlot(envelope: ParsedEnvelope, publicKeys: ReadonlyArray<string | undefined>, secrets: MedicalAppSecrets): MedicalSecretSlot {
   const slots: Array<[MedicalSecretSlot, string | undefined]> = [['current', secrets.current], ['previous', secrets.previous]];
   for (const [slot, secret] of slots) {
-    if (secret !== undefined && sm2VerifyMessage(publicKey, medicalSignString(envelope.raw, envelope.encData, secret), envelope.signatureHex)) return slot;
+    if (secret === undefined) continue;
+    const signed = medicalSignString(envelope.raw, envelope.encData, secret);
+    // The SM2 keys have no id on the wire either: during a rotation, current then previous.
+    if (publicKeys.some((publicKey) => publicKey !== undefined && sm2Verify(publicKey, signed, envelope.signatureHex))) return slot;
   }
   // Without a key id on the wire, a message under a retired secret cannot be told from a forgery.
   throw new ProtocolError('BAD_SIGNATURE', 'medical-insurance envelope signature does not verify');
@@ -205,7 +211,7 @@ export async function openMedicalRequest(
   const now = (options.clock ?? systemClock)();
   assertFresh(envelope.timestamp * 1000, now);
   // Signature before decryption: forged bytes never reach the ECB cipher (no padding oracle).
-  const secretSlot = verifiedSlot(envelope, app.appPublicKey, app.appSecrets);
+  const secretSlot = verifiedSlot(envelope, [app.appPublicKey, app.previousAppPublicKey], app.appSecrets);
   if (!(await options.replayGuard.remember(`medical:${envelope.appCode}`, envelope.nonce, now))) {
     throw new ProtocolError('REPLAY', 'nonce already used inside the window');
   }
@@ -239,7 +245,7 @@ export async function openMedicalResponse(
   if (typeof envelope.raw['reqNonce'] !== 'string') throw new ProtocolError('MALFORMED', 'a response carries reqNonce');
   // A genuine answer to another request: its signature holds, but not over our nonce.
   if (envelope.raw['reqNonce'] !== requestNonce) throw new ProtocolError('BAD_SIGNATURE', 'response is not bound to this request');
-  const slot = verifiedSlot(envelope, keys.bureauPublicKey, keys.appSecrets);
+  const slot = verifiedSlot(envelope, [keys.bureauPublicKey, keys.previousBureauPublicKey], keys.appSecrets);
   if (options.replayGuard && !(await options.replayGuard.remember(`medical-response:${keys.appId}`, envelope.nonce, now))) {
     throw new ProtocolError('REPLAY', 'response nonce already seen inside the window');
   }

@@ -17,10 +17,25 @@ export const CONTENDER_LABELS: Record<ContenderId, string> = {
 export interface ResultRow {
   contender: ContenderId;
   query: QueryName;
-  load: LoadResult;
-  /** Gateway process CPU over the timed run; null for (a), which has no gateway. */
+  /** One timed run per round. */
+  rounds: LoadResult[];
+  /** Gateway process CPU over all timed runs; null for (a), which has no gateway. */
   gatewayCpuMs: number | null;
   upstreamCpuMs: number;
+}
+
+/** The row's figures: the median round's rate and latencies, CPU over every round. */
+export interface RowSummary {
+  requestsPerSecond: number;
+  minRequestsPerSecond: number;
+  maxRequestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  gatewayCpuMsPerRequest: number | null;
+  gatewayCoresBusy: number | null;
+  upstreamCpuMsPerRequest: number | null;
+  requests: number;
+  failures: string;
 }
 
 export interface Machine {
@@ -36,20 +51,38 @@ export function machineNow(): Omit<Machine, 'loadAverageAfter'> {
 }
 
 const fixed = (value: number | null, digits: number): string => (value === null || Number.isNaN(value) ? '–' : value.toFixed(digits));
-/** CPU is taken from idle to idle, so it covers every request sent, finished in time or not. */
-const perRequest = (cpuMs: number | null, load: LoadResult): number | null => (cpuMs === null || load.sent === 0 ? null : cpuMs / load.sent);
+export function summarise(row: ResultRow): RowSummary {
+  const byRate = [...row.rounds].sort((x, y) => x.requestsPerSecond - y.requestsPerSecond);
+  const median = byRate[Math.floor((byRate.length - 1) / 2)];
+  const total = (pick: (load: LoadResult) => number): number => row.rounds.reduce((sum, load) => sum + pick(load), 0);
+  // CPU is read from idle to idle, so it covers every request sent, finished in time or not.
+  const sent = total((load) => load.sent);
+  const perRequest = (cpuMs: number | null): number | null => (cpuMs === null || sent === 0 ? null : cpuMs / sent);
+  return {
+    requestsPerSecond: median?.requestsPerSecond ?? Number.NaN,
+    minRequestsPerSecond: byRate[0]?.requestsPerSecond ?? Number.NaN,
+    maxRequestsPerSecond: byRate[byRate.length - 1]?.requestsPerSecond ?? Number.NaN,
+    p50Ms: median?.p50Ms ?? Number.NaN,
+    p99Ms: median?.p99Ms ?? Number.NaN,
+    gatewayCpuMsPerRequest: perRequest(row.gatewayCpuMs),
+    gatewayCoresBusy: row.gatewayCpuMs === null ? null : row.gatewayCpuMs / 1000 / total((load) => load.durationS),
+    upstreamCpuMsPerRequest: perRequest(row.upstreamCpuMs),
+    requests: total((load) => load.requests),
+    failures: `${total((load) => load.non2xx)} / ${total((load) => load.socketErrors)} / ${total((load) => load.graphqlErrors)}`,
+  };
+}
 
 export function formatTable(rows: readonly ResultRow[]): string {
   const lines = [
-    '| contender | query | req/s | p50 ms | p99 ms | gateway CPU ms/req | gateway cores busy | upstream CPU ms/req | requests | non-2xx / socket err / GraphQL err |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| contender | query | req/s (median) | req/s (min–max) | p50 ms | p99 ms | gateway CPU ms/req | gateway cores busy | upstream CPU ms/req | requests | non-2xx / socket err / GraphQL err |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const row of rows) {
-    const { load } = row;
+    const s = summarise(row);
     lines.push(
-      `| ${CONTENDER_LABELS[row.contender]} | ${row.query} | ${fixed(load.requestsPerSecond, 0)} | ${fixed(load.p50Ms, 1)} | ${fixed(load.p99Ms, 1)} | ` +
-        `${fixed(perRequest(row.gatewayCpuMs, load), 2)} | ${fixed(row.gatewayCpuMs === null ? null : row.gatewayCpuMs / 1000 / load.durationS, 2)} | ` +
-        `${fixed(perRequest(row.upstreamCpuMs, load), 2)} | ${load.requests} | ${load.non2xx} / ${load.socketErrors} / ${load.graphqlErrors} |`,
+      `| ${CONTENDER_LABELS[row.contender]} | ${row.query} | ${fixed(s.requestsPerSecond, 0)} | ${fixed(s.minRequestsPerSecond, 0)}–${fixed(s.maxRequestsPerSecond, 0)} | ` +
+        `${fixed(s.p50Ms, 1)} | ${fixed(s.p99Ms, 1)} | ${fixed(s.gatewayCpuMsPerRequest, 2)} | ${fixed(s.gatewayCoresBusy, 2)} | ` +
+        `${fixed(s.upstreamCpuMsPerRequest, 2)} | ${s.requests} | ${s.failures} |`,
     );
   }
   return lines.join('\n');
@@ -68,8 +101,8 @@ export function ratiosOf(rows: readonly ResultRow[]): Ratios[] {
   const find = (contender: ContenderId, query: QueryName) => rows.find((row) => row.contender === contender && row.query === query);
   return QUERY_NAMES.map((query) => {
     const [b, c, d] = (['b', 'c', 'd'] as const).map((id) => find(id, query));
-    const rps = (x: ResultRow | undefined): number | null => x?.load.requestsPerSecond ?? null;
-    const cpu = (x: ResultRow | undefined): number | null => (x ? perRequest(x.gatewayCpuMs, x.load) : null);
+    const rps = (x: ResultRow | undefined): number | null => (x ? summarise(x).requestsPerSecond : null);
+    const cpu = (x: ResultRow | undefined): number | null => (x ? summarise(x).gatewayCpuMsPerRequest : null);
     const over = (top: number | null, bottom: number | null): number | null => (top === null || bottom === null || bottom === 0 ? null : top / bottom);
     return { query, dOverB: over(rps(d), rps(b)), dOverC: over(rps(d), rps(c)), cpuBOverD: over(cpu(b), cpu(d)) };
   });
@@ -87,7 +120,10 @@ export function formatMachine(machine: Machine): string {
 }
 
 /** Writes bench/results/gateway-<timestamp>.json and returns its path. */
-export function writeResults(benchDir: string, document: { machine: Machine; settings: object; rows: readonly ResultRow[]; ratios: readonly Ratios[] }): string {
+export function writeResults(
+  benchDir: string,
+  document: { machine: Machine; settings: object; rows: ReadonlyArray<ResultRow & { summary: RowSummary }>; ratios: readonly Ratios[] },
+): string {
   const dir = join(benchDir, 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

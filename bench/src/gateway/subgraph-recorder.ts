@@ -22,7 +22,7 @@ export interface RecordedQuery {
   calls: Array<SubgraphCall & { after: number[] }>;
 }
 
-interface TimedCall extends SubgraphCall {
+export interface TimedCall extends SubgraphCall {
   startedAt: number;
   endedAt: number;
 }

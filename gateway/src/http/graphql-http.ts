@@ -11,6 +11,8 @@ export class RequestRejected extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent with the refusal: headers (Retry-After) and extensions beside the code (`limit`). */
+    readonly extra: { headers?: Record<string, string>; extensions?: Record<string, string> } = {},
   ) {
     super(message);
   }
@@ -56,7 +58,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendRejection(res: ServerResponse, rejection: RequestRejected): void {
-  sendJson(res, rejection.status, { errors: [{ message: rejection.message, extensions: { code: rejection.code } }] });
+  const extensions = { code: rejection.code, ...rejection.extra.extensions };
+  sendJson(res, rejection.status, { errors: [{ message: rejection.message, extensions }] }, rejection.extra.headers);
 }
 
 /** Runs one GraphQL-over-HTTP request through Apollo Server with the given context. */

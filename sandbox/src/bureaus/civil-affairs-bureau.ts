@@ -8,26 +8,31 @@ import {
   CIVIL_PERSONS_BATCH_PATH,
   MemoryReplayGuard,
   ProtocolError,
+  readKeys,
   sealCivilResponse,
   systemClock,
   verifyCivilRequest,
   type CivilServerKeys,
   type Clock,
+  type KeySource,
   type DailyExportAnswer,
   type PersonsBatchAnswer,
   type ReplayGuard,
 } from '@huimin/adapters';
 import { formatShanghai } from '@huimin/schema';
-import { startBureauServer, type BureauHttpRequest, type RunningBureau } from '../http/bureau-server';
+import { startBureauServer, type BureauServerTls, type BureauHttpRequest, type RunningBureau } from '../http/bureau-server';
 import type { CivilAffairsStore } from '../stores/types';
 import { idNumbersIn } from './batch-keys';
 
 export interface CivilAffairsBureauOptions {
   store: CivilAffairsStore;
-  keys: CivilServerKeys;
+  /** Fixed keys, or a function read once per request so keys can be switched at run time (a rotation). */
+  keys: KeySource<CivilServerKeys>;
   clock?: Clock;
   host?: string;
   port?: number;
+  /** Serve HTTPS with this identity; plain HTTP without. */
+  tls?: BureauServerTls;
   replayGuard?: ReplayGuard;
 }
 
@@ -87,7 +92,9 @@ export function startCivilAffairsBureau(options: CivilAffairsBureauOptions): Pro
   return startBureauServer({
     host: options.host,
     port: options.port,
+    tls: options.tls,
     handler: async (request, record) => {
+      const keys = readKeys(options.keys);
       // The shell hands us the parsed query; the client serialises it with URLSearchParams too,
       // so re-serialising here reproduces the signed bytes.
       const query = request.query.toString();
@@ -97,12 +104,12 @@ export function startCivilAffairsBureau(options: CivilAffairsBureauOptions): Pro
         path: target,
         headers: request.headers,
         body: request.body,
-        keys: options.keys,
+        keys,
         replayGuard,
         nowMs: clock(),
       });
       const answer = route(options, clock, request, record);
-      return { status: 200, body: JSON.stringify(sealCivilResponse({ body: JSON.stringify(answer), request: context, keys: options.keys })) };
+      return { status: 200, body: JSON.stringify(sealCivilResponse({ body: JSON.stringify(answer), request: context, keys })) };
     },
   });
 }

@@ -3,25 +3,30 @@ import { formatShanghai } from '@huimin/schema';
 import {
   MemoryReplayGuard,
   ProtocolError,
+  readKeys,
   financePath,
   openFinanceRequest,
   sealFinanceResponse,
   systemClock,
   type Clock,
+  type KeySource,
   type FinanceOperation,
   type FinanceServerKeys,
   type ReplayGuard,
 } from '@huimin/adapters';
-import { startBureauServer, type RunningBureau } from '../http/bureau-server';
+import { startBureauServer, type BureauServerTls, type RunningBureau } from '../http/bureau-server';
 import type { FinanceStore } from '../stores/types';
 import { idNumbersIn } from './batch-keys';
 
 export interface FinanceBureauOptions {
   store: FinanceStore;
-  keys: FinanceServerKeys;
+  /** Fixed keys, or a function read once per request so keys can be switched at run time (a rotation). */
+  keys: KeySource<FinanceServerKeys>;
   clock?: Clock;
   host?: string;
   port?: number;
+  /** Serve HTTPS with this identity; plain HTTP without. */
+  tls?: BureauServerTls;
   replayGuard?: ReplayGuard;
 }
 
@@ -34,13 +39,15 @@ function operationAt(method: string, path: string): FinanceOperation {
 }
 
 export function startFinanceBureau(options: FinanceBureauOptions): Promise<RunningBureau> {
-  const { store, keys } = options;
+  const { store } = options;
   const clock = options.clock ?? systemClock;
   const replayGuard = options.replayGuard ?? new MemoryReplayGuard();
   return startBureauServer({
     host: options.host,
     port: options.port,
+    tls: options.tls,
     handler: async (request, record) => {
+      const keys = readKeys(options.keys);
       const operation = operationAt(request.method, request.path);
       const opened = await openFinanceRequest(keys, request.body, { clock, replayGuard });
       let answer: object;

@@ -7,6 +7,7 @@ import {
   MAX_BATCH_KEYS,
   MemoryReplayGuard,
   ProtocolError,
+  readKeys,
   TRANSIT_CARDS_BY_OWNER_PATH,
   TRANSIT_CARDS_QUERY_PATH,
   TRANSIT_TOPUPS_PATH,
@@ -17,22 +18,26 @@ import {
   type CardsByOwnerAnswer,
   type CardsQueryAnswer,
   type Clock,
+  type KeySource,
   type ReplayGuard,
   type TopUpRequest,
   type TopUpState,
   type TransitServerKeys,
 } from '@huimin/adapters';
 import { formatShanghai, isValidCardNumber } from '@huimin/schema';
-import { startBureauServer, type BureauHttpRequest, type RunningBureau } from '../http/bureau-server';
+import { startBureauServer, type BureauServerTls, type BureauHttpRequest, type RunningBureau } from '../http/bureau-server';
 import type { TransitStore } from '../stores/types';
 import { idNumbersIn } from './batch-keys';
 
 export interface TransitBureauOptions {
   store: TransitStore;
-  keys: TransitServerKeys;
+  /** Fixed keys, or a function read once per request so keys can be switched at run time (a rotation). */
+  keys: KeySource<TransitServerKeys>;
   clock?: Clock;
   host?: string;
   port?: number;
+  /** Serve HTTPS with this identity; plain HTTP without. */
+  tls?: BureauServerTls;
   replayGuard?: ReplayGuard;
 }
 
@@ -141,17 +146,19 @@ export function startTransitBureau(options: TransitBureauOptions): Promise<Runni
   return startBureauServer({
     host: options.host,
     port: options.port,
+    tls: options.tls,
     handler: async (request, record) => {
+      const keys = readKeys(options.keys);
       const { context, payload } = await openTransitRequest({
         headers: request.headers,
         body: request.body,
-        keys: options.keys,
+        keys,
         replayGuard,
         nowMs: clock(),
       });
       if ((request.method === 'GET') !== (payload === null)) throw new ProtocolError('MALFORMED', 'GET carries no body; POST carries an envelope');
       const answer = route(options.store, ledger, clock, request, payload, record);
-      const sealed = sealTransitResponse({ payloadJson: JSON.stringify(answer), request: context, keys: options.keys, nowMs: clock() });
+      const sealed = sealTransitResponse({ payloadJson: JSON.stringify(answer), request: context, keys, nowMs: clock() });
       return { status: 200, headers: sealed.headers, body: sealed.body };
     },
   });

@@ -1,8 +1,10 @@
 /**
  * The HTTP shell every sandbox bureau runs in: body limit, error mapping to `{"code","message"}`
- * and per-operation call counting (tests assert how many batch calls a query made).
+ * and per-operation call counting (tests assert how many batch calls a query made). With `tls`
+ * it serves HTTPS, as the real bureaus do; without, plain HTTP for unit tests.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ProtocolError } from '@huimin/adapters';
 
@@ -21,6 +23,12 @@ export interface BureauHttpResponse {
   status: number;
   headers?: Record<string, string>;
   body: string;
+}
+
+/** The bureau's TLS identity: its certificate (chained to the CA the adapters trust) and key, PEM. */
+export interface BureauServerTls {
+  certPem: string;
+  keyPem: string;
 }
 
 export interface CallStats {
@@ -65,14 +73,14 @@ function errorResponse(error: unknown): BureauHttpResponse {
   return { status: failure.httpStatus, body: JSON.stringify({ code: failure.code, message: failure.message }) };
 }
 
-export async function startBureauServer(options: { host?: string; port?: number; handler: BureauHandler }): Promise<RunningBureau> {
+export async function startBureauServer(options: { host?: string; port?: number; tls?: BureauServerTls; handler: BureauHandler }): Promise<RunningBureau> {
   let stats: Record<string, CallStats> = {};
   const record = (operation: string, keys: number): void => {
     const entry = (stats[operation] ??= { calls: 0, keys: 0 });
     entry.calls += 1;
     entry.keys += keys;
   };
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     void (async () => {
       let response: BureauHttpResponse;
       try {
@@ -88,12 +96,13 @@ export async function startBureauServer(options: { host?: string; port?: number;
       res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
       res.end(response.body);
     })();
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, listener) : createServer(listener);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     stats: () => structuredClone(stats),
     resetStats: () => {

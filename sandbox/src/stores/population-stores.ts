@@ -11,7 +11,7 @@ import type {
   TransitCardRecord,
 } from '@huimin/schema';
 import { programCatalog } from './program-catalog';
-import type { CivilAffairsStore, FinanceStore, MedicalInsuranceStore, SandboxStores, TransitStore } from './types';
+import type { CivilAffairsStore, FinanceStore, MedicalInsuranceStore, SandboxStores, TransitCardRegister } from './types';
 
 function indexBy<T>(records: readonly T[], key: (record: T) => string): Map<string, T> {
   const index = new Map<string, T>();
@@ -57,7 +57,7 @@ export function createFinanceStore(disbursements: readonly DisbursementRecord[])
 }
 
 /** The transit store's own copy of the cards, since top-ups change balances. */
-export function createTransitStore(cards: readonly TransitCardRecord[]): TransitStore {
+export function createTransitStore(cards: readonly TransitCardRecord[]): TransitCardRegister {
   const owned = cards.map((card) => ({ ...card }));
   const byCardNo = indexBy(owned, (c) => c.cardNo);
   const byOwner = groupBy(owned, (c) => c.idNumber);
@@ -76,6 +76,14 @@ export function createTransitStore(cards: readonly TransitCardRecord[]): Transit
       const card = byCardNo.get(cardNo);
       if (!card) return null;
       card.balanceFen += amountFen;
+      return snapshot(card);
+    },
+    allCards: () => owned.map(snapshot),
+    setCardStatus: (cardNo, status, changedAt) => {
+      const card = byCardNo.get(cardNo);
+      if (!card) return null;
+      card.status = status;
+      card.statusChangedAt = changedAt;
       return snapshot(card);
     },
   };

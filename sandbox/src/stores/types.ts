@@ -3,6 +3,7 @@
  * only from these; the stores know nothing of protocols.
  */
 import type {
+  CardStatus,
   CivilAffairsRecord,
   DisbursementRecord,
   MedicalInsuranceRecord,
@@ -44,11 +45,19 @@ export interface TransitStore {
   creditCard(cardNo: string, amountFen: number): TransitCardRecord | null;
 }
 
+/** The card system's register behind the card-status feed: read whole for snapshots, changed one card at a time. */
+export interface TransitCardRegister extends TransitStore {
+  /** Every card (copies), in a stable order. */
+  allCards(): TransitCardRecord[];
+  /** Sets a card's status and when it changed; the card as it now stands, null for an unknown card. */
+  setCardStatus(cardNo: string, status: CardStatus, changedAt: string): TransitCardRecord | null;
+}
+
 export interface SandboxStores {
   /** The population's extraction time: what each bureau's data is current as of. */
   asOf: string;
   civilAffairs: CivilAffairsStore;
   medicalInsurance: MedicalInsuranceStore;
   finance: FinanceStore;
-  transit: TransitStore;
+  transit: TransitCardRegister;
 }

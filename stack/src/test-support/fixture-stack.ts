@@ -1,4 +1,7 @@
 /** Starts the whole stack (ephemeral ports) on the spec's reference population. */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGatewayConfig } from '@huimin/gateway';
 import { loadPopulationFile } from '@huimin/sandbox';
@@ -11,8 +14,18 @@ export const FIXTURE_FILE = join(__dirname, '..', '..', '..', '..', 'shared', 'f
 /** The reference population by default; pass another (e.g. a generated one) to test on it. */
 export async function startFixtureStack(
   population: Population = loadPopulationFile(process.env.POPULATION_FILE ?? FIXTURE_FILE),
+  /** More gateway settings, as environment variables (e.g. REDIS_URL). */
+  gatewayEnv: Record<string, string> = {},
 ): Promise<{ stack: RunningStack; population: Population }> {
-  const stack = await startStack({ population, gateway: loadGatewayConfig({ PORT: '0' }) });
+  // aedes (the default broker) cannot load under jest: the tests use the local Mosquitto, each
+  // stack under its own topic prefix so parallel runs never read each other's feed.
+  const stack = await startStack({
+    population,
+    // Each stack its own audit file: one writer per file, and parallel suites never share a chain.
+    gateway: loadGatewayConfig({ PORT: '0', HUIMIN_AUDIT_FILE: join(mkdtempSync(join(tmpdir(), 'huimin-e2e-audit-')), 'audit.jsonl'), ...gatewayEnv }),
+    mqttUrl: process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+    mqttTopicPrefix: `huimin-e2e-${randomBytes(6).toString('hex')}/transit`,
+  });
   return { stack, population };
 }
 

@@ -1,7 +1,10 @@
 /** The civil-affairs subgraph: identity, eligibility, civil standing and transit concessions. */
 import type { IncomingMessage } from 'node:http';
 import type { CivilAffairsClient } from '@huimin/adapters';
-import { startSubgraphServer, type ErrorLog, type PseudonymVault, type Pseudonyms, type RunningSubgraph } from '@huimin/subgraph-kit';
+import {
+  callerOf, mayUnmaskIdentity, startSubgraphServer,
+  type ErrorLog, type GatewayTrust, type PseudonymVault, type Pseudonyms, type RunningSubgraph,
+} from '@huimin/subgraph-kit';
 import { CivilReplica } from './civil-replica';
 import { createPersonsLoader, type CivilContext } from './context';
 import { createCivilAffairsSchema } from './schema';
@@ -21,8 +24,13 @@ export interface CivilAffairsSubgraphOptions {
   /** Days of daily exports to replicate at start; 0 (default) answers every lookup live. */
   replicaDays?: number;
   log?: ErrorLog;
-  /** Whether a request may see identity unmasked; the gateway decides (identity:full). Default: never. */
+  /**
+   * Whether a request may see identity unmasked. Default: the verified gateway context says so
+   * and the partner holds identity:full (mayUnmaskIdentity); without gatewayTrust, never.
+   */
   identityFull?: (request: IncomingMessage) => boolean;
+  /** The gateway↔subgraph key: refuse requests without the gateway's signed context. Absent: open (tests, benches). */
+  gatewayTrust?: GatewayTrust;
 }
 
 export interface RunningCivilAffairsSubgraph extends RunningSubgraph {
@@ -33,7 +41,7 @@ export interface RunningCivilAffairsSubgraph extends RunningSubgraph {
 export async function startCivilAffairsSubgraph(options: CivilAffairsSubgraphOptions): Promise<RunningCivilAffairsSubgraph> {
   const clock = options.clock ?? Date.now;
   const replicaDays = options.replicaDays ?? 0;
-  const identityFull = options.identityFull ?? (() => false);
+  const identityFull = options.identityFull ?? ((request: IncomingMessage) => mayUnmaskIdentity(callerOf(request)));
   let replica: CivilReplica | null = null;
   if (replicaDays > 0) {
     replica = new CivilReplica(options.client, options.log);
@@ -47,6 +55,7 @@ export async function startCivilAffairsSubgraph(options: CivilAffairsSubgraphOpt
     host: options.host,
     port: options.port,
     log: options.log,
+    gatewayTrust: options.gatewayTrust,
   });
   return { ...running, replica };
 }

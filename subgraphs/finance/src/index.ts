@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { FinanceClient } from '@huimin/adapters';
 import {
   createSubgraphSchema, startSubgraphServer,
-  type ErrorLog, type Pseudonyms, type RunningSubgraph, type SubgraphResolvers,
+  type ErrorLog, type GatewayTrust, type Pseudonyms, type RunningSubgraph, type SubgraphResolvers,
 } from '@huimin/subgraph-kit';
 import { createBalanceResolvers } from './balance-resolvers';
 import { createFinanceContext, type FinanceContext, type FinanceDeps } from './context';
@@ -28,6 +28,8 @@ export interface FinanceSubgraphOptions {
   /** Unused so far (anomaly dates come from the periods); accepted for uniform options. */
   clock?: () => number;
   log?: ErrorLog;
+  /** The gateway↔subgraph key: refuse requests without the gateway's signed context. Absent: open (tests, benches). */
+  gatewayTrust?: GatewayTrust;
 }
 
 export async function startFinanceSubgraph(options: FinanceSubgraphOptions): Promise<RunningSubgraph> {
@@ -38,5 +40,6 @@ export async function startFinanceSubgraph(options: FinanceSubgraphOptions): Pro
     host: options.host,
     port: options.port,
     log: options.log,
+    gatewayTrust: options.gatewayTrust,
   });
 }

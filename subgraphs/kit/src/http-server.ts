@@ -17,6 +17,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   host?: string;
   /** 0 picks a free port (tests). */
   port?: number;
+  /** Whether the request may be served (the gateway's signed context); false answers 401 UNAUTHENTICATED. */
+  authorize?: (request: IncomingMessage, body: unknown) => boolean;
 }
 
 export interface HttpServing {
@@ -86,6 +88,9 @@ export async function serveOverHttp<TContext extends BaseContext>(options: Serve
     } catch (error) {
       const status = error instanceof BodyTooLarge ? 413 : 400;
       return sendJson(response, status, { errors: [{ message: 'Unreadable request body', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    if (options.authorize && !options.authorize(request, body)) {
+      return sendJson(response, 401, { errors: [{ message: 'Only the gateway may call this subgraph', extensions: { code: 'UNAUTHENTICATED' } }] });
     }
     const answer = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers: headerMapOf(request), search: url.search, body },

@@ -7,3 +7,5 @@ export * from './eligibility';
 export * from './anomalies';
 export * from './http-server';
 export * from './subgraph-server';
+export * from './gateway-context';
+export { enforceFieldScopes } from './field-scopes';

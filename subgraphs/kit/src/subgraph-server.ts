@@ -8,6 +8,8 @@ import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { scalarResolvers, subgraphSdl, type SubgraphName } from '@huimin/schema';
 import { createFormatError, type ErrorLog } from './errors';
+import { enforceFieldScopes } from './field-scopes';
+import { bindCallerToContext, callerOf, rememberCaller, verifyGatewayContext, type GatewayTrust } from './gateway-context';
 import { serveOverHttp } from './http-server';
 
 export type SubgraphResolvers<TContext> = GraphQLResolverMap<TContext>;
@@ -36,17 +38,41 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   host?: string;
   port?: number;
   log?: ErrorLog;
+  /** Accept only requests carrying the gateway's signed context, and check field scopes. Absent: open (tests, benches). */
+  gatewayTrust?: GatewayTrust;
 }
 
 export async function startSubgraphServer<TContext extends BaseContext>(options: SubgraphServerOptions<TContext>): Promise<RunningSubgraph> {
+  const trust = options.gatewayTrust;
   const server = new ApolloServer<TContext>({
-    schema: options.schema,
+    schema: trust ? enforceFieldScopes(options.schema) : options.schema,
     // Traces would carry timing of bureau calls to the gateway; the gateway does its own tracing.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(options.log),
     introspection: true,
   });
-  const serving = await serveOverHttp({ server, context: options.context, host: options.host, port: options.port });
+  const serving = await serveOverHttp({
+    server,
+    context: trust
+      ? async (request) => {
+          const context = await options.context(request);
+          const caller = callerOf(request);
+          if (caller) bindCallerToContext(context, caller);
+          return context;
+        }
+      : options.context,
+    host: options.host,
+    port: options.port,
+    ...(trust
+      ? {
+          authorize: (request: IncomingMessage, body: unknown) => {
+            const caller = verifyGatewayContext(options.name, request.headers, body, trust);
+            if (caller) rememberCaller(request, caller);
+            return caller !== null;
+          },
+        }
+      : {}),
+  });
   return { name: options.name, url: serving.url, port: serving.port, close: () => serving.close() };
 }

@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { MedicalInsuranceClient } from '@huimin/adapters';
 import {
   createSubgraphSchema, startSubgraphServer,
-  type ErrorLog, type Pseudonyms, type RunningSubgraph, type SubgraphResolvers,
+  type ErrorLog, type GatewayTrust, type Pseudonyms, type RunningSubgraph, type SubgraphResolvers,
 } from '@huimin/subgraph-kit';
 import { createBalanceResolvers } from './balance-resolvers';
 import { createCitizenResolvers } from './citizen-resolvers';
@@ -27,6 +27,8 @@ export interface MedicalInsuranceSubgraphOptions {
   /** Unused so far (no date logic here); accepted so all four subgraphs take the same options. */
   clock?: () => number;
   log?: ErrorLog;
+  /** The gateway↔subgraph key: refuse requests without the gateway's signed context. Absent: open (tests, benches). */
+  gatewayTrust?: GatewayTrust;
 }
 
 export async function startMedicalInsuranceSubgraph(options: MedicalInsuranceSubgraphOptions): Promise<RunningSubgraph> {
@@ -37,5 +39,6 @@ export async function startMedicalInsuranceSubgraph(options: MedicalInsuranceSub
     host: options.host,
     port: options.port,
     log: options.log,
+    gatewayTrust: options.gatewayTrust,
   });
 }

@@ -1,6 +1,6 @@
 /** Query.transitCard and the TransitCard entity. */
 import { GraphQLError } from 'graphql';
-import { isValidCardNumber } from '@huimin/schema';
+import { isValidCardNumber, type CardStatus } from '@huimin/schema';
 import { citizenKeyOf, loadStamped, type CitizenKey } from '@huimin/subgraph-kit';
 import type { CardView, TransitContext, TransitDeps } from './context';
 
@@ -23,8 +23,10 @@ export function createCardResolvers(deps: TransitDeps) {
       async __resolveReference(card: { cardNo: string }, context: TransitContext): Promise<CardView | null> {
         return isValidCardNumber(card.cardNo) ? loadCard(context, card.cardNo) : null;
       },
-      // The card feed's asOf stands for both: the bureau answers status and balance in one view.
-      statusAsOf: (card: CardView): string => card.asOf,
+      // The card-status feed's view wins when it has the card; until then the card system's own
+      // answer stands, with its asOf (the bureau answers status and balance in one view).
+      status: (card: CardView): CardStatus => deps.cardStatusFeed?.status(card.cardNo)?.status ?? card.status,
+      statusAsOf: (card: CardView): string => deps.cardStatusFeed?.status(card.cardNo)?.asOf ?? card.asOf,
       balanceAsOf: (card: CardView): string => card.asOf,
       // Pseudonyms only: transit keeps no vault, so nothing is remembered here.
       owner: (card: CardView): CitizenKey => {

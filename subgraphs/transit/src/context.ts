@@ -2,6 +2,7 @@
 import type { TransitClient } from '@huimin/adapters';
 import type { TransitCardRecord } from '@huimin/schema';
 import { createStampedLoader, type Pseudonyms, type StampedLoader } from '@huimin/subgraph-kit';
+import type { CardStatusView } from './card-status-feed';
 
 export interface TransitContext {
   /** By card number. */
@@ -12,6 +13,8 @@ export interface TransitContext {
 
 export interface TransitDeps {
   pseudonyms: Pseudonyms;
+  /** The card-status feed's view; TransitCard.status and statusAsOf come from it when it knows the card. */
+  cardStatusFeed?: CardStatusView;
 }
 
 export function createTransitContext(client: TransitClient): TransitContext {

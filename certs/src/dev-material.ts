@@ -1,0 +1,75 @@
+/**
+ * Development material as the stack uses it: the CA certificate, TLS identities for the servers
+ * and partners, and every bureau's protocol keys (both halves, as files and as the protocol
+ * modules' key types). Made in memory for tests, or loaded from the certs folder.
+ */
+import {
+  clientKeysFrom,
+  readAppKeyFiles,
+  readBureauKeyFiles,
+  serverKeysFrom,
+  type ClientKeySet,
+  type KeyFiles,
+  type ServerKeySet,
+} from '@huimin/adapters';
+import { PARTNER_IDS, SERVER_NAMES, caCertFile, partnerCertFile, partnerKeyFile, serverCertFile, serverKeyFile, type PartnerId, type ServerName } from './layout';
+import { readRequired } from './material-files';
+import { DEV_APP_ID, createKeyFiles } from './protocol-keys';
+import { createCertificateAuthority, issueClientCertificate, issueServerCertificate, type TlsIdentity } from './tls-certificates';
+
+export interface DevMaterial {
+  /** The CA every server certificate chains to: what clients trust. */
+  caCertPem: string;
+  servers: Partial<Record<ServerName, TlsIdentity>>;
+  partners: Partial<Record<PartnerId, TlsIdentity>>;
+  /** The protocol keys as stored (both halves), e.g. to load them with another `sendWith`. */
+  keyFiles: KeyFiles;
+  /** The same keys as the adapters (client) and bureaus (server) use them, sending with `current`. */
+  keys: { client: ClientKeySet; server: ServerKeySet };
+}
+
+/** A server's identity; throws when the material was made without it. */
+export function serverIdentity(material: DevMaterial, name: ServerName): TlsIdentity {
+  const identity = material.servers[name];
+  if (!identity) throw new Error(`the development material has no TLS certificate for ${name}`);
+  return identity;
+}
+
+function withKeys(caCertPem: string, servers: DevMaterial['servers'], partners: DevMaterial['partners'], keyFiles: KeyFiles): DevMaterial {
+  return { caCertPem, servers, partners, keyFiles, keys: { client: clientKeysFrom(keyFiles.app), server: serverKeysFrom(keyFiles.bureau) } };
+}
+
+export interface CreateDevMaterialOptions {
+  /** Which servers get a certificate; all by default. */
+  servers?: readonly ServerName[];
+  /** Which partners get a client certificate; all by default. */
+  partners?: readonly PartnerId[];
+  appId?: string;
+}
+
+/** Throwaway material in memory (tests): nothing touches the disk. */
+export async function createDevMaterial(options: CreateDevMaterialOptions = {}): Promise<DevMaterial> {
+  const serverNames = options.servers ?? SERVER_NAMES;
+  const partnerIds = options.partners ?? PARTNER_IDS;
+  const [ca, keyFiles] = await Promise.all([createCertificateAuthority(), createKeyFiles(options.appId ?? DEV_APP_ID)]);
+  const [servers, partners] = await Promise.all([
+    Promise.all(serverNames.map(async (name) => [name, await issueServerCertificate(ca, name)] as const)),
+    Promise.all(partnerIds.map(async (id) => [id, await issueClientCertificate(ca, id)] as const)),
+  ]);
+  return withKeys(ca.certPem, Object.fromEntries(servers), Object.fromEntries(partners), keyFiles);
+}
+
+export interface LoadDevMaterialOptions {
+  /** Where HUIMIN_KEYS_<BUREAU>_<SIDE> may override a key file (see @huimin/adapters loadClientKeys). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Everything generateDevMaterial wrote; throws naming the first missing or malformed file. */
+export function loadDevMaterial(dir: string, options: LoadDevMaterialOptions = {}): DevMaterial {
+  const identity = (certFile: string, keyFile: string): TlsIdentity => ({ certPem: readRequired(certFile), keyPem: readRequired(keyFile) });
+  const servers = Object.fromEntries(SERVER_NAMES.map((name) => [name, identity(serverCertFile(dir, name), serverKeyFile(dir, name))]));
+  const partners = Object.fromEntries(PARTNER_IDS.map((id) => [id, identity(partnerCertFile(dir, id), partnerKeyFile(dir, id))]));
+  const source = { dir, ...(options.env ? { env: options.env } : {}) };
+  const keyFiles: KeyFiles = { app: readAppKeyFiles(source), bureau: readBureauKeyFiles(source) };
+  return withKeys(readRequired(caCertFile(dir)), servers, partners, keyFiles);
+}
