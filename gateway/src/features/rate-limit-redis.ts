@@ -81,7 +81,9 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
       }
     },
     async close() {
-      await redis.quit().catch(() => redis.disconnect());
+      // quit() waits for a connection that may never come back; then just drop the socket.
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
     },
   };
 }

@@ -11,7 +11,7 @@ import { buildGatewayFeatures, loadGatewayConfig, startGateway, type GatewayConf
 import { generatePopulation } from '@huimin/sandbox';
 import type { Population } from '@huimin/schema';
 import { startStack, type RunningStack } from '../stack';
-import { devSigner, signedHeaders, type DevHmacPartner, type GraphQLResponse } from './graphql-client';
+import { DEV_ANALYTICS_BEARER_KEY, devSigner, signedHeaders, type DevHmacPartner, type GraphQLResponse } from './graphql-client';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -48,6 +48,17 @@ export interface SignedAnswer<T> extends GraphQLResponse<T> {
 export async function signedPost<T = Record<string, unknown>>(url: string, body: Record<string, unknown>, partner: DevHmacPartner = 'counter-full'): Promise<SignedAnswer<T>> {
   const text = JSON.stringify(body);
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(url, text, devSigner(partner)) }, body: text });
+  const parsed = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
+  return { status: response.status, headers: response.headers, ...parsed };
+}
+
+/** POSTs as the analytics partner, which authenticates with its bearer key. */
+export async function bearerPost<T = Record<string, unknown>>(url: string, body: Record<string, unknown>, key = DEV_ANALYTICS_BEARER_KEY): Promise<SignedAnswer<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-huimin-purpose': 'STATISTICS' },
+    body: JSON.stringify(body),
+  });
   const parsed = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
   return { status: response.status, headers: response.headers, ...parsed };
 }
