@@ -83,7 +83,11 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
     async close() {
       // quit() waits for a connection that may never come back; then just drop the socket.
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
-      else redis.disconnect();
+      else if (redis.status !== 'end') {
+        const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
+        redis.disconnect();
+        await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 200).unref())]);
+      }
     },
   };
 }
