@@ -6,6 +6,8 @@ export * from './http/bureau-server';
 export * from './bureaus/civil-affairs-bureau';
 export * from './bureaus/transit-bureau';
 export * from './bureaus/card-status-publisher';
+export * from './bureaus/transit-transactions-pusher';
+export * from './bureaus/transit-transaction-records';
 export * from './bureaus/finance-bureau';
 export * from './bureaus/medical-insurance-bureau';
 export * from './in-process-clients';

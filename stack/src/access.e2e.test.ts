@@ -76,7 +76,7 @@ describe('partner access through the stack', () => {
     expect(refused.replayed.message).toMatch(/replayed/);
   });
 
-  it('refuses a request replayed to a second gateway process sharing the Redis nonces', async () => {
+  it('refuses a request replayed to a second gateway (its own Redis connection) sharing the Redis nonces', async () => {
     const config = loadGatewayConfig({
       ...gatewayEnv, PORT: '0', HUIMIN_PARTNERS_FILE: DEV_PARTNERS_FILE,
       HUIMIN_AUDIT_FILE: join(mkdtempSync(join(tmpdir(), 'huimin-e2e-audit-')), 'audit.jsonl'),
@@ -144,6 +144,11 @@ describe('partner access through the stack', () => {
     const nothing = await askAs(stack.gatewayUrl, 'analytics', 'query($id: ID!) { citizen(id: $id) { identity { name } } }', { id });
     expect(nothing).toMatchObject({ status: 403, errors: [{ extensions: { code: 'FORBIDDEN', path: ['citizen', 'identity'] } }] });
     expect(nothing.data).toBeUndefined();
+
+    // A variable only the cut field used is left unused: the planner must not mind.
+    const unusedVariable = await askAs(stack.gatewayUrl, 'analytics', 'query($id: ID!, $on: Date) { citizen(id: $id) { id identity { age(on: $on) } } }', { id, on: '2026-01-01' });
+    expect(unusedVariable.data).toEqual({ citizen: { id, identity: null } });
+    expect(unusedVariable.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
 
     const medicalCalls = (): number => Object.values(stack.bureaus.medicalInsurance.stats()).reduce((n, s) => n + s.calls, 0);
     const query = 'query($id: ID!) { citizen(id: $id) { id medicalInsurance { status } } }';

@@ -10,6 +10,7 @@ import { bureauFetch } from '../transport/bureau-fetch';
 import { createBureauDispatcher, type BureauTlsOptions } from '../transport/bureau-tls';
 import { readKeys, type KeySource } from '../keys/key-source';
 import { UpstreamError } from '../errors';
+import { deadlineOnlyPolicy, type BureauCallPolicy } from '../resilience/bureau-policy';
 import { asUpstream, inBatches } from './batching';
 import type { BatchAnswer, CallOptions, CivilAffairsClient, DailyExport } from './types';
 
@@ -22,6 +23,8 @@ export interface CivilAffairsClientOptions {
   /** Per-call timeout when the call does not set one; 3000 ms. */
   timeoutMs?: number;
   clock?: Clock;
+  /** Retries, circuit breaker and deadlines of the reads (createBureauPolicy); deadlines only without it. */
+  callPolicy?: BureauCallPolicy;
 }
 
 const SOURCE = 'CIVIL_AFFAIRS';
@@ -32,6 +35,7 @@ export function createCivilAffairsClient(options: CivilAffairsClientOptions): Ci
   const clock = options.clock ?? systemClock;
   const defaultTimeoutMs = options.timeoutMs ?? 3000;
   const dispatcher = createBureauDispatcher(options.tls);
+  const policy = options.callPolicy ?? deadlineOnlyPolicy(SOURCE);
 
   /** One signed exchange; `target` is the path plus query exactly as signed. */
   async function exchange(method: 'GET' | 'POST', target: string, body: string, call: CallOptions | undefined): Promise<unknown> {
@@ -61,15 +65,17 @@ export function createCivilAffairsClient(options: CivilAffairsClientOptions): Ci
 
   return {
     getPersons(idNumbers, call) {
-      return inBatches(idNumbers, clock, (batch) => personsChunk(batch, call));
+      return inBatches(idNumbers, clock, (batch) => policy.read(call, defaultTimeoutMs, (attempt) => personsChunk(batch, attempt)));
     },
 
     async dailyExport(date, call): Promise<DailyExport> {
       // URLSearchParams on both sides: the bureau re-serialises the query the same way to check the signature.
       const target = `${CIVIL_DAILY_EXPORT_PATH}?${new URLSearchParams({ date }).toString()}`;
-      const answer = await exchange('GET', target, '', call);
-      if (!isDailyExportAnswer(answer) || answer.date !== date) throw malformed('daily export');
-      return { date: answer.date, asOf: answer.asOf, records: answer.records };
+      return policy.read(call, defaultTimeoutMs, async (attempt) => {
+        const answer = await exchange('GET', target, '', attempt);
+        if (!isDailyExportAnswer(answer) || answer.date !== date) throw malformed('daily export');
+        return { date: answer.date, asOf: answer.asOf, records: answer.records };
+      });
     },
   };
 }

@@ -5,6 +5,7 @@ import { createBureauDispatcher, type BureauTlsOptions } from '../transport/bure
 import { readKeys, type KeySource } from '../keys/key-source';
 import { MemoryReplayGuard, systemClock, type Clock, type ReplayGuard } from '../protocols/freshness';
 import { financePath, openFinanceResponse, sealFinanceRequest, type FinanceClientKeys, type FinanceOperation } from '../protocols/finance';
+import { deadlineOnlyPolicy, type BureauCallPolicy } from '../resilience/bureau-policy';
 import { AnswerShape, type Json } from './answer-shape';
 import { asUpstream, inBatches } from './batching';
 import type { BatchAnswer, CallOptions, FinanceClient, ProgramInfo } from './types';
@@ -20,6 +21,8 @@ export interface FinanceClientOptions {
   clock?: Clock;
   /** Remembers the bureau's response nonces; in-memory by default. */
   replayGuard?: ReplayGuard;
+  /** Retries, circuit breaker and deadlines of the reads (createBureauPolicy); deadlines only without it. */
+  callPolicy?: BureauCallPolicy;
 }
 
 const DISBURSEMENT_STATUSES: readonly DisbursementStatus[] = ['APPROVED', 'DISBURSING', 'DISBURSED', 'FAILED', 'REVERSED'];
@@ -87,6 +90,7 @@ export function createFinanceClient(options: FinanceClientOptions): FinanceClien
   const replayGuard = options.replayGuard ?? new MemoryReplayGuard();
   const defaultTimeoutMs = options.timeoutMs ?? 3000;
   const dispatcher = createBureauDispatcher(options.tls);
+  const policy = options.callPolicy ?? deadlineOnlyPolicy('FINANCE');
 
   async function call(operation: FinanceOperation, request: object, callOptions: CallOptions): Promise<Json> {
     const keys = readKeys(options.keys);
@@ -105,9 +109,9 @@ export function createFinanceClient(options: FinanceClientOptions): FinanceClien
 
   return {
     queryDisbursements: (idNumbers, callOptions = {}) =>
-      inBatches(idNumbers, clock, async (batch) =>
-        disbursementsAnswer(await call('disbursements.query', { idNumbers: batch }, callOptions), batch),
+      inBatches(idNumbers, clock, (batch) =>
+        policy.read(callOptions, defaultTimeoutMs, async (attempt) => disbursementsAnswer(await call('disbursements.query', { idNumbers: batch }, attempt), batch)),
       ),
-    listPrograms: async (callOptions = {}) => programsAnswer(await call('programs.list', {}, callOptions)),
+    listPrograms: (callOptions = {}) => policy.read(callOptions, defaultTimeoutMs, async (attempt) => programsAnswer(await call('programs.list', {}, attempt))),
   };
 }

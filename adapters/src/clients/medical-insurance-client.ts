@@ -5,6 +5,7 @@ import { createBureauDispatcher, type BureauTlsOptions } from '../transport/bure
 import { readKeys, type KeySource } from '../keys/key-source';
 import { MemoryReplayGuard, systemClock, type Clock, type ReplayGuard } from '../protocols/freshness';
 import { medicalPath, openMedicalResponse, sealMedicalRequest, type MedicalClientKeys } from '../protocols/medical-insurance';
+import { deadlineOnlyPolicy, type BureauCallPolicy } from '../resilience/bureau-policy';
 import { AnswerShape, type Json } from './answer-shape';
 import { asUpstream, inBatches } from './batching';
 import type { BatchAnswer, CallOptions, MedicalInsuranceClient } from './types';
@@ -20,6 +21,8 @@ export interface MedicalInsuranceClientOptions {
   clock?: Clock;
   /** Remembers the bureau's response nonces; in-memory by default. */
   replayGuard?: ReplayGuard;
+  /** Retries, circuit breaker and deadlines of the reads (createBureauPolicy); deadlines only without it. */
+  callPolicy?: BureauCallPolicy;
 }
 
 const INSURANCE_TYPES: readonly InsuranceType[] = ['URBAN_EMPLOYEE', 'URBAN_RURAL_RESIDENT'];
@@ -65,6 +68,7 @@ export function createMedicalInsuranceClient(options: MedicalInsuranceClientOpti
   const replayGuard = options.replayGuard ?? new MemoryReplayGuard();
   const defaultTimeoutMs = options.timeoutMs ?? 3000;
   const dispatcher = createBureauDispatcher(options.tls);
+  const policy = options.callPolicy ?? deadlineOnlyPolicy('MEDICAL_INSURANCE');
 
   async function queryBatch(idNumbers: readonly string[], callOptions: CallOptions): Promise<BatchAnswer<MedicalInsuranceRecord>> {
     const keys = readKeys(options.keys);
@@ -85,6 +89,7 @@ export function createMedicalInsuranceClient(options: MedicalInsuranceClientOpti
   }
 
   return {
-    getInsuredPersons: (idNumbers, callOptions = {}) => inBatches(idNumbers, clock, (batch) => queryBatch(batch, callOptions)),
+    getInsuredPersons: (idNumbers, callOptions = {}) =>
+      inBatches(idNumbers, clock, (batch) => policy.read(callOptions, defaultTimeoutMs, (attempt) => queryBatch(batch, attempt))),
   };
 }

@@ -20,6 +20,7 @@ import { bureauFetch } from '../transport/bureau-fetch';
 import { createBureauDispatcher, type BureauTlsOptions } from '../transport/bureau-tls';
 import { readKeys, type KeySource } from '../keys/key-source';
 import { UpstreamError } from '../errors';
+import { deadlineOnlyPolicy, type BureauCallPolicy } from '../resilience/bureau-policy';
 import { asUpstream, inBatches } from './batching';
 import type { BatchAnswer, CallOptions, TransitClient } from './types';
 
@@ -32,6 +33,8 @@ export interface TransitClientOptions {
   /** Per-call timeout when the call does not set one; 3000 ms. */
   timeoutMs?: number;
   clock?: Clock;
+  /** Retries, circuit breaker and deadlines of the card reads (createBureauPolicy); deadlines only without it. */
+  callPolicy?: BureauCallPolicy;
 }
 
 /** The card reads every subgraph uses, plus top-ups for the callers allowed to make them. */
@@ -49,6 +52,8 @@ export function createTransitClient(options: TransitClientOptions): TransitHttpC
   const clock = options.clock ?? systemClock;
   const defaultTimeoutMs = options.timeoutMs ?? 3000;
   const dispatcher = createBureauDispatcher(options.tls);
+  // Reads only: top-ups move money and are never retried here.
+  const policy = options.callPolicy ?? deadlineOnlyPolicy(SOURCE);
 
   /** One sealed exchange; no payload means GET with an empty (still signed) body. */
   async function exchange(path: string, payload: unknown, call: CallOptions | undefined): Promise<unknown> {
@@ -93,8 +98,8 @@ export function createTransitClient(options: TransitClientOptions): TransitHttpC
   }
 
   return {
-    queryCards: (cardNos, call) => inBatches(cardNos, clock, (batch) => cardsChunk(batch, call)),
-    cardsByOwner: (idNumbers, call) => inBatches(idNumbers, clock, (batch) => ownersChunk(batch, call)),
+    queryCards: (cardNos, call) => inBatches(cardNos, clock, (batch) => policy.read(call, defaultTimeoutMs, (attempt) => cardsChunk(batch, attempt))),
+    cardsByOwner: (idNumbers, call) => inBatches(idNumbers, clock, (batch) => policy.read(call, defaultTimeoutMs, (attempt) => ownersChunk(batch, attempt))),
     topUp: (request, call) => topUpAnswer(exchange(TRANSIT_TOPUPS_PATH, request, call), request.topUpId),
     getTopUp: (topUpId, call) => {
       // The id goes into the path, which the spec's MAC does not cover: refuse anything but the id alphabet.

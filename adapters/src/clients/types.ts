@@ -18,6 +18,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** This call's own timeout; the client's configured default when absent. */
   timeoutMs?: number;
+  /**
+   * Epoch ms by which the request needs its answer: no attempt starts after it and none runs past
+   * it (each attempt's timeout is cut to what is left).
+   */
+  deadline?: number;
 }
 
 /** A batch answer: one item per key, in the order asked; null where the bureau said NOT_FOUND. */

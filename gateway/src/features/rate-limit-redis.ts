@@ -38,6 +38,9 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
 return { allowed, retry }
 `;
 
+/** How long the per-process fallback is used before Redis is tried again. */
+const REDIS_RETRY_AFTER_MS = 2000;
+
 interface TakeTokenCommand {
   huiminTakeToken(key: string, perSecond: number, burst: number): Promise<[number, number]>;
 }
@@ -62,13 +65,18 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   redis.defineCommand('huiminTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN_LUA });
   const fallback = createMemoryRateLimiter();
   let degraded = false;
+  // After a failure Redis is left alone for a while: during an outage each request would
+  // otherwise wait out the command timeout first.
+  let retryRedisAt = 0;
   await redis.connect().catch((error: unknown) => {
     degraded = true;
+    retryRedisAt = Date.now() + REDIS_RETRY_AFTER_MS;
     log.warn('rate limits: Redis unreachable at start, limiting per process until it is back', { error: error instanceof Error ? error.name : 'unknown' });
   });
 
   return {
     async take(partnerId: string, rate: BucketRate): Promise<TakeResult> {
+      if (degraded && Date.now() < retryRedisAt) return fallback.takeNow(partnerId, rate);
       try {
         const [allowed, retryAfterMs] = await (redis as unknown as TakeTokenCommand).huiminTakeToken(`${options.keyPrefix}rate:${partnerId}`, rate.perSecond, rate.burst);
         if (degraded) log.info('rate limits: Redis is back, limits are shared again');
@@ -77,6 +85,7 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
       } catch (error) {
         if (!degraded) log.warn('rate limits: Redis call failed, limiting per process', { error: error instanceof Error ? error.name : 'unknown' });
         degraded = true;
+        retryRedisAt = Date.now() + REDIS_RETRY_AFTER_MS;
         return fallback.takeNow(partnerId, rate);
       }
     },

@@ -39,6 +39,8 @@ export interface TransitBureauOptions {
   /** Serve HTTPS with this identity; plain HTTP without. */
   tls?: BureauServerTls;
   replayGuard?: ReplayGuard;
+  /** Each top-up credited, once (the transaction pusher turns it into a TOP_UP record). */
+  onTopUpCredited?: (state: TopUpState) => void;
 }
 
 type RecordCall = (operation: string, keys: number) => void;
@@ -74,6 +76,7 @@ class TopUpLedger {
   constructor(
     private readonly store: TransitStore,
     private readonly clock: Clock,
+    private readonly onCredited?: (state: TopUpState) => void,
   ) {}
 
   apply(request: TopUpRequest): TopUpState {
@@ -95,6 +98,7 @@ class TopUpLedger {
       state = { ...accepted, status: 'SUCCEEDED', reason: null, balanceAfterFen: credited.balanceFen };
     }
     this.byId.set(request.topUpId, state);
+    if (state.status === 'SUCCEEDED') this.onCredited?.(state);
     return state;
   }
 
@@ -142,7 +146,7 @@ function route(store: TransitStore, ledger: TopUpLedger, clock: Clock, request: 
 export function startTransitBureau(options: TransitBureauOptions): Promise<RunningBureau> {
   const clock = options.clock ?? systemClock;
   const replayGuard = options.replayGuard ?? new MemoryReplayGuard();
-  const ledger = new TopUpLedger(options.store, clock);
+  const ledger = new TopUpLedger(options.store, clock, options.onTopUpCredited);
   return startBureauServer({
     host: options.host,
     port: options.port,

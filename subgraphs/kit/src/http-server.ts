@@ -19,6 +19,15 @@ export interface ServeOptions<TContext extends BaseContext> {
   port?: number;
   /** Whether the request may be served (the gateway's signed context); false answers 401 UNAUTHENTICATED. */
   authorize?: (request: IncomingMessage, body: unknown) => boolean;
+  /** Routes beside /graphql and /health (a webhook); each reads its own body and does its own authentication. */
+  routes?: readonly HttpRoute[];
+}
+
+/** One extra route, matched on method and exact path. A throw answers 500 INTERNAL. */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
 }
 
 export interface HttpServing {
@@ -80,6 +89,8 @@ export async function serveOverHttp<TContext extends BaseContext>(options: Serve
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://subgraph');
     if (url.pathname === '/health' && request.method === 'GET') return sendJson(response, 200, { status: 'ok' });
+    const route = options.routes?.find((r) => r.path === url.pathname && r.method === request.method);
+    if (route) return route.handle(request, response);
     if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'not found' });
     if (request.method !== 'GET' && request.method !== 'POST') return sendJson(response, 405, { error: 'method not allowed' });
     let body: unknown;

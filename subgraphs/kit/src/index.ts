@@ -8,4 +8,7 @@ export * from './anomalies';
 export * from './http-server';
 export * from './subgraph-server';
 export * from './gateway-context';
+export * from './deadline';
+export * from './last-known';
+export { openLastKnownStore, openRedisLastKnownStore, type RedisLastKnownOptions } from './last-known-redis';
 export { enforceFieldScopes } from './field-scopes';

@@ -10,7 +10,7 @@ import { scalarResolvers, subgraphSdl, type SubgraphName } from '@huimin/schema'
 import { createFormatError, type ErrorLog } from './errors';
 import { enforceFieldScopes } from './field-scopes';
 import { bindCallerToContext, callerOf, rememberCaller, verifyGatewayContext, type GatewayTrust } from './gateway-context';
-import { serveOverHttp } from './http-server';
+import { serveOverHttp, type HttpRoute } from './http-server';
 
 export type SubgraphResolvers<TContext> = GraphQLResolverMap<TContext>;
 
@@ -40,6 +40,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   log?: ErrorLog;
   /** Accept only requests carrying the gateway's signed context, and check field scopes. Absent: open (tests, benches). */
   gatewayTrust?: GatewayTrust;
+  /** Routes beside /graphql and /health (a webhook), outside the gateway's trust: they authenticate themselves. */
+  routes?: readonly HttpRoute[];
 }
 
 export async function startSubgraphServer<TContext extends BaseContext>(options: SubgraphServerOptions<TContext>): Promise<RunningSubgraph> {
@@ -64,6 +66,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(options:
       : options.context,
     host: options.host,
     port: options.port,
+    routes: options.routes,
     ...(trust
       ? {
           authorize: (request: IncomingMessage, body: unknown) => {

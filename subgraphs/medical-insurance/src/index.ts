@@ -2,8 +2,8 @@
 import type { GraphQLSchema } from 'graphql';
 import type { MedicalInsuranceClient } from '@huimin/adapters';
 import {
-  createSubgraphSchema, startSubgraphServer,
-  type ErrorLog, type GatewayTrust, type Pseudonyms, type RunningSubgraph, type SubgraphResolvers,
+  createSubgraphSchema, requestCallOptions, startSubgraphServer,
+  type ErrorLog, type LastKnownOptions, type GatewayTrust, type Pseudonyms, type RunningSubgraph, type SubgraphResolvers,
 } from '@huimin/subgraph-kit';
 import { createBalanceResolvers } from './balance-resolvers';
 import { createCitizenResolvers } from './citizen-resolvers';
@@ -29,13 +29,15 @@ export interface MedicalInsuranceSubgraphOptions {
   log?: ErrorLog;
   /** The gateway↔subgraph key: refuse requests without the gateway's signed context. Absent: open (tests, benches). */
   gatewayTrust?: GatewayTrust;
+  /** Remembered account balances, served stale while the bureau is unavailable; without it, live only. */
+  lastKnown?: LastKnownOptions;
 }
 
 export async function startMedicalInsuranceSubgraph(options: MedicalInsuranceSubgraphOptions): Promise<RunningSubgraph> {
   return startSubgraphServer<MedicalContext>({
     name: 'medical-insurance',
-    schema: createMedicalInsuranceSchema({ pseudonyms: options.pseudonyms }),
-    context: () => createMedicalContext(options.client),
+    schema: createMedicalInsuranceSchema({ pseudonyms: options.pseudonyms, lastKnown: options.lastKnown }),
+    context: (request) => createMedicalContext(options.client, requestCallOptions(request)),
     host: options.host,
     port: options.port,
     log: options.log,

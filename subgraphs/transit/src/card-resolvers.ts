@@ -9,6 +9,9 @@ async function loadCard(context: TransitContext, cardNo: string): Promise<CardVi
   return record === null ? null : { ...record, asOf };
 }
 
+/** The contract's limit on transitCards(cardNos:), as for citizens(ids:). */
+export const MAX_CARD_BATCH = 500;
+
 export function createCardResolvers(deps: TransitDeps) {
   return {
     Query: {
@@ -17,6 +20,15 @@ export function createCardResolvers(deps: TransitDeps) {
           throw new GraphQLError('Not a valid transit card number', { extensions: { code: 'INVALID_CARD_NUMBER' } });
         }
         return loadCard(context, args.cardNo);
+      },
+      // The interconnection's batch: one card-system call per 200 cards (the loader), an invalid
+      // number only nulls its own item.
+      transitCards(_: unknown, args: { cardNos: readonly string[] }, context: TransitContext): Array<Promise<CardView | null> | GraphQLError> {
+        if (args.cardNos.length > MAX_CARD_BATCH) {
+          throw new GraphQLError(`At most ${MAX_CARD_BATCH} card numbers per request`, { extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        return args.cardNos.map((cardNo) =>
+          isValidCardNumber(cardNo) ? loadCard(context, cardNo) : new GraphQLError('Not a valid transit card number', { extensions: { code: 'INVALID_CARD_NUMBER' } }));
       },
     },
     TransitCard: {

@@ -1,15 +1,9 @@
 /** Citizen.transitCards and the transit part of Balances. */
 import { loadStamped, resolveCitizenKey, type CitizenKey, type ResolvedCitizen } from '@huimin/subgraph-kit';
-import type { CardStatus } from '@huimin/schema';
 import type { CardView, TransitContext, TransitDeps } from './context';
+import { createCardBalances, type CardBalance } from './card-balances';
 
-export interface CardBalance {
-  cardNo: string;
-  status: CardStatus;
-  amountFen: number;
-  asOf: string;
-  stale: boolean;
-}
+export type { CardBalance } from './card-balances';
 
 async function cardsOf(context: TransitContext, idNumber: string): Promise<CardView[]> {
   const { record, asOf } = await loadStamped(context.cardsByOwner, idNumber);
@@ -17,6 +11,7 @@ async function cardsOf(context: TransitContext, idNumber: string): Promise<CardV
 }
 
 export function createCitizenResolvers(deps: TransitDeps) {
+  const balancesOf = createCardBalances(deps, cardsOf);
   return {
     Citizen: {
       __resolveReference: (representation: CitizenKey): ResolvedCitizen => resolveCitizenKey(representation, deps.pseudonyms),
@@ -26,14 +21,13 @@ export function createCitizenResolvers(deps: TransitDeps) {
     },
     Balances: {
       __resolveReference: (balances: { ref: string }): { ref: string } => balances,
-      async transitCards(balances: { ref: string }, _: unknown, context: TransitContext): Promise<CardBalance[]> {
-        const cards = await cardsOf(context, deps.pseudonyms.openRef(balances.ref));
-        // Live answers; a cache serving during outages would set stale: true.
-        return cards.map((c) => ({ cardNo: c.cardNo, status: c.status, amountFen: c.balanceFen, asOf: c.asOf, stale: false }));
-      },
+      // Live, or while the card system is unavailable the last known balances (stale: true).
+      transitCards: (balances: { ref: string }, _: unknown, context: TransitContext): Promise<CardBalance[]> =>
+        balancesOf(context, deps.pseudonyms.openRef(balances.ref)),
+      // The same cards as transitCards in the same answer: stale exactly when they are.
       async transitTotalFen(balances: { ref: string }, _: unknown, context: TransitContext): Promise<number> {
-        const cards = await cardsOf(context, deps.pseudonyms.openRef(balances.ref));
-        return cards.filter((c) => c.status !== 'CANCELLED').reduce((sum, c) => sum + c.balanceFen, 0);
+        const cards = await balancesOf(context, deps.pseudonyms.openRef(balances.ref));
+        return cards.filter((c) => c.status !== 'CANCELLED').reduce((sum, c) => sum + c.amountFen, 0);
       },
     },
   };

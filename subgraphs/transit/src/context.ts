@@ -1,7 +1,7 @@
 /** Per-request state of the transit subgraph. */
-import type { TransitClient } from '@huimin/adapters';
+import type { CallOptions, TransitClient } from '@huimin/adapters';
 import type { TransitCardRecord } from '@huimin/schema';
-import { createStampedLoader, type Pseudonyms, type StampedLoader } from '@huimin/subgraph-kit';
+import { createStampedLoader, type LastKnownOptions, type Pseudonyms, type StampedLoader } from '@huimin/subgraph-kit';
 import type { CardStatusView } from './card-status-feed';
 
 export interface TransitContext {
@@ -15,12 +15,15 @@ export interface TransitDeps {
   pseudonyms: Pseudonyms;
   /** The card-status feed's view; TransitCard.status and statusAsOf come from it when it knows the card. */
   cardStatusFeed?: CardStatusView;
+  /** Where card balances are remembered, to serve stale while the card system is unavailable. */
+  lastKnown?: LastKnownOptions;
 }
 
-export function createTransitContext(client: TransitClient): TransitContext {
+/** `call` carries the request's deadline to every bureau call. */
+export function createTransitContext(client: TransitClient, call: CallOptions = {}): TransitContext {
   return {
-    cards: createStampedLoader((cardNos) => client.queryCards(cardNos)),
-    cardsByOwner: createStampedLoader((ids) => client.cardsByOwner(ids)),
+    cards: createStampedLoader((cardNos) => client.queryCards(cardNos, call)),
+    cardsByOwner: createStampedLoader((ids) => client.cardsByOwner(ids, call)),
   };
 }
 
