@@ -2,6 +2,9 @@
  * The gateway's configuration: one typed object with documented defaults, read once from the
  * environment (and command-line flags), validated with messages that name the bad key.
  */
+import { DEFAULT_DEADLINES, type DeadlineConfig } from './features/deadline';
+import { DEFAULT_OVERLOAD, type OverloadConfig } from './features/overload';
+
 export interface GatewayConfig {
   /** HOST: interface to listen on. Default 127.0.0.1. */
   host: string;
@@ -37,6 +40,10 @@ export interface GatewayConfig {
   subgraphContextKey: Buffer | null;
   /** HUIMIN_TLS_CERT / HUIMIN_TLS_KEY (PEM files): serve HTTPS; HUIMIN_TLS_CA: ask for client certificates from this CA (mutual TLS). */
   tls: { certFile: string; keyFile: string; caFile: string | null } | null;
+  /** HUIMIN_DEADLINE_MS_COUNTER (4000), _STANDARD (5000), _ANALYTICS (15000): each request's deadline by the partner's priority class. */
+  deadlines: DeadlineConfig;
+  /** HUIMIN_MAX_CONCURRENT (64), HUIMIN_MAX_QUEUE (128), HUIMIN_MAX_QUEUE_WAIT_MS (1000): requests served at once, waiting, and the longest wait. */
+  overload: OverloadConfig;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +98,16 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     partnersFile: env.HUIMIN_PARTNERS_FILE || null,
     subgraphContextKey: hexKey(env, 'HUIMIN_SUBGRAPH_CONTEXT_KEY'),
     tls: tlsFiles(env),
+    deadlines: {
+      counter: integer(env, 'HUIMIN_DEADLINE_MS_COUNTER', DEFAULT_DEADLINES.counter, 100, 600_000),
+      standard: integer(env, 'HUIMIN_DEADLINE_MS_STANDARD', DEFAULT_DEADLINES.standard, 100, 600_000),
+      analytics: integer(env, 'HUIMIN_DEADLINE_MS_ANALYTICS', DEFAULT_DEADLINES.analytics, 100, 600_000),
+    },
+    overload: {
+      maxConcurrent: integer(env, 'HUIMIN_MAX_CONCURRENT', DEFAULT_OVERLOAD.maxConcurrent, 1, 100_000),
+      maxQueue: integer(env, 'HUIMIN_MAX_QUEUE', DEFAULT_OVERLOAD.maxQueue, 0, 1_000_000),
+      maxQueueWaitMs: integer(env, 'HUIMIN_MAX_QUEUE_WAIT_MS', DEFAULT_OVERLOAD.maxQueueWaitMs, 0, 600_000),
+    },
   };
 }
 

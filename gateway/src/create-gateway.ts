@@ -21,6 +21,7 @@ import { RequestRejected, handleGraphQLRequest, sendJson, sendRejection } from '
 import { probeSubgraphs } from './readiness';
 import { createListeningServer } from './http/tls-server';
 import { createSubgraphFetcher } from './subgraph-fetcher';
+import { subgraphFetchFailure } from './features/deadline-subgraph-errors';
 
 export interface RunningGateway {
   url: string;
@@ -54,6 +55,10 @@ export async function startGateway(
           // Health checks and schema loads carry no partner context.
           if (!isGatewayContext(context)) return;
           for (const hook of features.subgraphRequestHooks) await hook({ subgraph: name, request, context });
+        },
+        // A subgraph down or past the deadline names its bureau (UPSTREAM_*), not INTERNAL.
+        didEncounterError: (error: Error) => {
+          throw subgraphFetchFailure(name, error);
         },
       });
     },
@@ -94,10 +99,13 @@ export async function startGateway(
     }
     if (path !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'BAD_REQUEST' } }] });
     inFlight += 1;
+    const receivedAt = Date.now();
+    let guarded: GatewayContext | undefined;
     handleGraphQLRequest(server, req, res, {
       maxBodyBytes: config.maxBodyBytes,
       context: async (rawBody) => {
-        const context: GatewayContext = { requestId: randomUUID(), receivedAt: Date.now(), http: { req, rawBody } };
+        const context: GatewayContext = { requestId: randomUUID(), receivedAt, http: { req, rawBody } };
+        guarded = context;
         for (const guard of features.guards) await guard.check(context);
         return context;
       },
@@ -109,6 +117,7 @@ export async function startGateway(
       })
       .finally(() => {
         inFlight -= 1;
+        if (guarded) for (const guard of features.guards) guard.done?.(guarded);
       });
   });
   httpServer.keepAliveTimeout = 65_000;

@@ -11,6 +11,8 @@ import { useScopes } from './features/scopes';
 import { useSubgraphContextSigning } from './features/subgraph-context';
 import { openAuditStore } from './audit/open-audit-store';
 import { useAudit } from './features/audit';
+import { useDeadline } from './features/deadline';
+import { useOverloadProtection } from './features/overload';
 import { limitsPlugins, useTokenLimit } from './features/limits';
 import { loadPersistedOperations, usePersistedOperations } from './features/persisted-operations';
 import { useRateLimit } from './features/rate-limit';
@@ -39,6 +41,10 @@ export async function buildGatewayFeatures(config: GatewayConfig, env: Record<st
   const limiter = config.redisUrl ? await createRedisRateLimiter({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, log }) : createMemoryRateLimiter();
   features.closers.push(() => limiter.close());
   features.guards.push(useRateLimit(limiter), useTokenLimit(config.limits.maxTokens));
+  // The deadline by the partner's class, then admission by that class within the deadline.
+  const deadline = useDeadline(config.deadlines);
+  features.guards.push(deadline.guard, useOverloadProtection(config.overload));
+  features.subgraphRequestHooks.push(deadline.subgraphHook);
   if (config.persistedOperations.file) {
     const persisted = usePersistedOperations({ registry: loadPersistedOperations(config.persistedOperations.file), only: config.persistedOperations.only });
     features.guards.push(persisted.guard);

@@ -10,6 +10,18 @@ export interface SubgraphFetcher {
   close(): Promise<void>;
 }
 
+/**
+ * Milliseconds the request has left (set per subgraph request by features/deadline.ts): the fetch
+ * is cut there, and the subgraph reads the same header to cut its own bureau calls before.
+ */
+export const DEADLINE_HEADER = 'x-huimin-deadline-ms';
+
+/** The fetch's timeout: the configured one, or what the request's deadline leaves if less. */
+function fetchTimeoutMs(init: Record<string, unknown> | undefined, timeoutMs: number): number {
+  const raw = (init?.['headers'] as Record<string, unknown> | undefined)?.[DEADLINE_HEADER];
+  return typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Math.min(timeoutMs, Number(raw)) : timeoutMs;
+}
+
 export function createSubgraphFetcher(options: { timeoutMs: number; connectionsPerOrigin?: number }): SubgraphFetcher {
   const agent = new Agent({
     connections: options.connectionsPerOrigin ?? 64,
@@ -21,7 +33,7 @@ export function createSubgraphFetcher(options: { timeoutMs: number; connectionsP
     undiciFetch(url, {
       ...(init as object),
       dispatcher: agent,
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(fetchTimeoutMs(init, options.timeoutMs)),
     })) as unknown as Fetcher;
   return { fetcher, close: () => agent.close() };
 }

@@ -3,6 +3,8 @@ export * from './stores/types';
 export * from './stores/population-stores';
 export * from './stores/program-catalog';
 export * from './http/bureau-server';
+export * from './faults/bureau-faults';
+export { FAULTS_PATH, faultControlAllowed, parseFaultCommand, type FaultCommand } from './faults/fault-control';
 export * from './bureaus/civil-affairs-bureau';
 export * from './bureaus/transit-bureau';
 export * from './bureaus/card-status-publisher';

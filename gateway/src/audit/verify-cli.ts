@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `huimin audit verify` (`npm run audit:verify`): checks the audit trail named by the same
  * environment as the gateway (DATABASE_URL / HUIMIN_AUDIT_PG_SCHEMA, else HUIMIN_AUDIT_FILE) and

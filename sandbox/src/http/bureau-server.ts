@@ -7,6 +7,9 @@ import { createServer, type IncomingMessage, type RequestListener, type Server }
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ProtocolError } from '@huimin/adapters';
+import { BureauFaults } from '../faults/bureau-faults';
+import { faultControlAllowed } from '../faults/fault-control';
+import { withFaults } from '../faults/fault-injection';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -47,6 +50,8 @@ export interface RunningBureau {
   /** Calls per operation since start (or the last reset). */
   stats(): Record<string, CallStats>;
   resetStats(): void;
+  /** Faults injected at run time (also through POST /__faults outside production). */
+  faults: BureauFaults;
   close(): Promise<void>;
 }
 
@@ -73,7 +78,8 @@ function errorResponse(error: unknown): BureauHttpResponse {
   return { status: failure.httpStatus, body: JSON.stringify({ code: failure.code, message: failure.message }) };
 }
 
-export async function startBureauServer(options: { host?: string; port?: number; tls?: BureauServerTls; handler: BureauHandler }): Promise<RunningBureau> {
+export async function startBureauServer(options: { host?: string; port?: number; tls?: BureauServerTls; handler: BureauHandler; faultControl?: boolean }): Promise<RunningBureau> {
+  const faults = new BureauFaults();
   let stats: Record<string, CallStats> = {};
   const record = (operation: string, keys: number): void => {
     const entry = (stats[operation] ??= { calls: 0, keys: 0 });
@@ -97,7 +103,8 @@ export async function startBureauServer(options: { host?: string; port?: number;
       res.end(response.body);
     })();
   };
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, listener) : createServer(listener);
+  const faulty = withFaults(listener, faults, options.faultControl ?? faultControlAllowed());
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, faulty) : createServer(faulty);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -108,6 +115,7 @@ export async function startBureauServer(options: { host?: string; port?: number;
     resetStats: () => {
       stats = {};
     },
+    faults,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { CivilAffairsClient } from '@huimin/adapters';
 import {
-  callerOf, mayUnmaskIdentity, startSubgraphServer,
+  callerOf, mayUnmaskIdentity, requestCallOptions, startSubgraphServer,
   type ErrorLog, type GatewayTrust, type PseudonymVault, type Pseudonyms, type RunningSubgraph,
 } from '@huimin/subgraph-kit';
 import { CivilReplica } from './civil-replica';
@@ -51,7 +51,7 @@ export async function startCivilAffairsSubgraph(options: CivilAffairsSubgraphOpt
   const running = await startSubgraphServer<CivilContext>({
     name: 'civil-affairs',
     schema,
-    context: (request) => ({ persons: createPersonsLoader(options.client, replica), identityFull: identityFull(request) }),
+    context: (request) => ({ persons: createPersonsLoader(options.client, replica, requestCallOptions(request)), identityFull: identityFull(request) }),
     host: options.host,
     port: options.port,
     log: options.log,

@@ -16,9 +16,9 @@ export function createBalanceResolvers(deps: FinanceDeps) {
       },
     },
     Query: {
-      async subsidyPrograms(): Promise<ProgramInfo[]> {
+      async subsidyPrograms(_: unknown, __: unknown, context: FinanceContext): Promise<ProgramInfo[]> {
         try {
-          const programs = await deps.client.listPrograms();
+          const programs = await deps.client.listPrograms(context.call);
           return programs.map((p) => ({ code: p.code, name: p.name, nameZh: p.nameZh }));
         } catch (error) {
           throw toGraphQLError(error);

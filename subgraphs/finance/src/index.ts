@@ -2,7 +2,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { FinanceClient } from '@huimin/adapters';
 import {
-  createSubgraphSchema, startSubgraphServer,
+  createSubgraphSchema, requestCallOptions, startSubgraphServer,
   type ErrorLog, type GatewayTrust, type Pseudonyms, type RunningSubgraph, type SubgraphResolvers,
 } from '@huimin/subgraph-kit';
 import { createBalanceResolvers } from './balance-resolvers';
@@ -36,7 +36,7 @@ export async function startFinanceSubgraph(options: FinanceSubgraphOptions): Pro
   return startSubgraphServer<FinanceContext>({
     name: 'finance',
     schema: createFinanceSchema({ pseudonyms: options.pseudonyms, client: options.client }),
-    context: () => createFinanceContext(options.client),
+    context: (request) => createFinanceContext(options.client, requestCallOptions(request)),
     host: options.host,
     port: options.port,
     log: options.log,
