@@ -2,7 +2,7 @@
  * A query for 100 citizens makes at most one batch call per bureau per query-plan fetch, counted
  * at the sandbox bureaus; and the contract's input errors come back with their codes.
  */
-import { ALL_PROGRAMS, peopleOf } from './test-support/spec-oracle';
+import { ALL_PROGRAMS, peopleOf, type Person } from './test-support/spec-oracle';
 import type { RunningStack } from './stack';
 import { mintIds, startFixtureStack } from './test-support/fixture-stack';
 import { postGraphQL } from './test-support/graphql-client';
@@ -31,11 +31,13 @@ const SUBGRAPH_OF_BUREAU = {
 describe('batching and input errors through the gateway', () => {
   let stack: RunningStack;
   let ids: string[];
+  let people: Person[];
 
   beforeAll(async () => {
     const started = await startFixtureStack();
     stack = started.stack;
-    const idNumbers = peopleOf(started.population).slice(0, 100).map((p) => p.idNumber);
+    people = peopleOf(started.population);
+    const idNumbers = people.slice(0, 100).map((p) => p.idNumber);
     ids = [...(await mintIds(stack.gatewayUrl, idNumbers)).values()];
   }, 120_000);
   afterAll(() => stack?.close());
@@ -85,6 +87,17 @@ describe('batching and input errors through the gateway', () => {
     expect(response.data!.citizen.identity).toBeNull();
     expect(response.data!.citizen.eligibility).toHaveLength(ALL_PROGRAMS.length);
     expect(response.data!.citizen.eligibility.every((e) => e.eligible === false && e.reasons.includes('NO_CIVIL_AFFAIRS_RECORD'))).toBe(true);
+  });
+
+  it("follows a card to its owner and back to the owner's cards within the transit subgraph", async () => {
+    const owner = people.find((p) => p.cards.length > 1)!;
+    const card = owner.cards[0]!;
+    const response = await postGraphQL<{ transitCard: { owner: { transitCards: Array<{ cardNo: string }> } } }>(
+      stack.gatewayUrl,
+      `{ transitCard(cardNo: "${card.cardNo}") { cardNo owner { id transitCards { cardNo status } } } }`,
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.transitCard.owner.transitCards.map((c) => c.cardNo).sort()).toEqual(owner.cards.map((c) => c.cardNo).sort());
   });
 
   it('rejects a transit card number failing its Luhn check', async () => {

@@ -1,7 +1,7 @@
 /** Query.transitCard and the TransitCard entity. */
 import { GraphQLError } from 'graphql';
 import { isValidCardNumber, type CardStatus } from '@huimin/schema';
-import { citizenKeyOf, loadStamped, type CitizenKey } from '@huimin/subgraph-kit';
+import { citizenKeyOf, loadStamped, type ResolvedCitizen } from '@huimin/subgraph-kit';
 import type { CardView, TransitContext, TransitDeps } from './context';
 
 async function loadCard(context: TransitContext, cardNo: string): Promise<CardView | null> {
@@ -40,11 +40,10 @@ export function createCardResolvers(deps: TransitDeps) {
       status: (card: CardView): CardStatus => deps.cardStatusFeed?.status(card.cardNo)?.status ?? card.status,
       statusAsOf: (card: CardView): string => deps.cardStatusFeed?.status(card.cardNo)?.asOf ?? card.asOf,
       balanceAsOf: (card: CardView): string => card.asOf,
-      // Pseudonyms only: transit keeps no vault, so nothing is remembered here.
-      owner: (card: CardView): CitizenKey => {
-        const { id, ref } = citizenKeyOf(card.idNumber, deps.pseudonyms);
-        return { id, ref };
-      },
+      // Pseudonyms only: transit keeps no vault, so nothing is remembered here. The opened ID
+      // number rides along (never serialised: it is no schema field) so that the owner's own
+      // transit fields, asked in the same fetch (owner { transitCards }), can be resolved.
+      owner: (card: CardView): ResolvedCitizen => citizenKeyOf(card.idNumber, deps.pseudonyms),
     },
   };
 }
