@@ -44,6 +44,8 @@ export interface GatewayConfig {
   deadlines: DeadlineConfig;
   /** HUIMIN_MAX_CONCURRENT (64), HUIMIN_MAX_QUEUE (128), HUIMIN_MAX_QUEUE_WAIT_MS (1000): requests served at once, waiting, and the longest wait. */
   overload: OverloadConfig;
+  /** HUIMIN_SHUTDOWN_GRACE_MS: on shutdown, how long /ready answers 503 while requests are still taken. Default 5000 in production, 0 otherwise. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +110,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       maxQueue: integer(env, 'HUIMIN_MAX_QUEUE', DEFAULT_OVERLOAD.maxQueue, 0, 1_000_000),
       maxQueueWaitMs: integer(env, 'HUIMIN_MAX_QUEUE_WAIT_MS', DEFAULT_OVERLOAD.maxQueueWaitMs, 0, 600_000),
     },
+    shutdownGraceMs: integer(env, 'HUIMIN_SHUTDOWN_GRACE_MS', env.NODE_ENV === 'production' ? 5000 : 0, 0, 600_000),
   };
 }
 

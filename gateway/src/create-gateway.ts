@@ -129,6 +129,9 @@ export async function startGateway(
     port,
     close: async () => {
       accepting = false;
+      // /ready answers 503 from here; for the grace the gateway still serves everything, so load
+      // balancers can see it and stop sending before the listener goes.
+      if (config.shutdownGraceMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const deadline = Date.now() + 10_000;

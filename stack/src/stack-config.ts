@@ -2,6 +2,7 @@
  * Configuration of the development stack (`npm start`): the sandbox bureaus, the four subgraphs
  * and the gateway in one process, on embedded defaults. Read once from the environment.
  */
+import { join } from 'node:path';
 import { certsDirFrom } from '@huimin/certs';
 import { ConfigError, loadGatewayConfig, type GatewayConfig } from '@huimin/gateway';
 
@@ -25,6 +26,14 @@ export interface StackConfig {
   mqttUrl: string | null;
   /** HUIMIN_CARD_SNAPSHOT_INTERVAL_MS: how often the card system publishes full snapshots. Default 900000 (15 minutes). */
   cardSnapshotIntervalMs: number;
+  /** HUIMIN_STALE_MAX_AGE_MS: the oldest remembered balance served (stale) while its bureau is unavailable. Default 86400000 (24 h). */
+  staleMaxAgeMs: number;
+  /**
+   * The transit top-up ledger and transaction records: DATABASE_URL (PostgreSQL, schema
+   * HUIMIN_TRANSIT_PG_SCHEMA, default huimin_transit), else journal files in HUIMIN_TRANSIT_DATA_DIR
+   * (default var/transit).
+   */
+  transitStore: { databaseUrl: string | null; pgSchema: string; dir: string };
 }
 
 function hexKey(env: Record<string, string | undefined>, key: string): Buffer | null {
@@ -40,6 +49,12 @@ function positiveInteger(env: Record<string, string | undefined>, key: string, f
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${key} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+function sqlName(env: Record<string, string | undefined>, key: string, fallback: string): string {
+  const raw = env[key] || fallback;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new ConfigError(`${key} must be a lower-case SQL name (a-z, 0-9, _), got "${raw}"`);
+  return raw;
 }
 
 function mqttUrl(env: Record<string, string | undefined>, key: string): string | null {
@@ -68,5 +83,11 @@ export function loadStackConfig(env: Record<string, string | undefined> = proces
     keyFileEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('HUIMIN_KEYS_') && !!entry[1])),
     mqttUrl: mqttUrl(env, 'MQTT_URL'),
     cardSnapshotIntervalMs: positiveInteger(env, 'HUIMIN_CARD_SNAPSHOT_INTERVAL_MS', 900_000),
+    staleMaxAgeMs: positiveInteger(env, 'HUIMIN_STALE_MAX_AGE_MS', 86_400_000),
+    transitStore: {
+      databaseUrl: env.DATABASE_URL || null,
+      pgSchema: sqlName(env, 'HUIMIN_TRANSIT_PG_SCHEMA', 'huimin_transit'),
+      dir: env.HUIMIN_TRANSIT_DATA_DIR || join(__dirname, '..', '..', 'var', 'transit'),
+    },
   };
 }

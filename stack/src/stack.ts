@@ -5,10 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  createBureauPolicies,
   createCivilAffairsClient,
   createFinanceClient,
   createMedicalInsuranceClient,
   createTransitClient,
+  type BureauCallPolicy,
+  type BureauPolicyOptions,
+  type BureauSource,
 } from '@huimin/adapters';
 import { createDevMaterial, serverIdentity, BUREAU_SERVER_NAMES, type DevMaterial } from '@huimin/certs';
 import { DEV_PARTNERS_FILE, buildGatewayFeatures, startGateway, type GatewayConfig, type RunningGateway } from '@huimin/gateway';
@@ -25,10 +29,11 @@ import { composeSupergraph, type Population, type SubgraphName } from '@huimin/s
 import { startCivilAffairsSubgraph } from '@huimin/subgraph-civil-affairs';
 import { startAuditSubgraph } from '@huimin/subgraph-audit';
 import { startFinanceSubgraph } from '@huimin/subgraph-finance';
-import { createPseudonyms, MemoryPseudonymVault, type RunningSubgraph } from '@huimin/subgraph-kit';
+import { createPseudonyms, MemoryPseudonymVault, openLastKnownStore, type RunningSubgraph } from '@huimin/subgraph-kit';
 import { startMedicalInsuranceSubgraph } from '@huimin/subgraph-medical-insurance';
-import { startTransitSubgraph } from '@huimin/subgraph-transit';
+import { startTransitSubgraph, type TopUpLog, type TransitStoreConfig } from '@huimin/subgraph-transit';
 import { startCardStatus, type RunningCardStatus } from './card-status';
+import { openStackTransitLedger, type StackTransitLedger } from './transit-ledger';
 
 export interface StackOptions {
   population: Population;
@@ -48,6 +53,14 @@ export interface StackOptions {
   mqttTopicPrefix?: string;
   /** How often the card system publishes full snapshots (default 15 minutes). */
   cardSnapshotIntervalMs?: number;
+  /** Retries and circuit breakers of the bureau reads; false: deadlines only. Default: on, with their defaults. */
+  resilience?: BureauPolicyOptions | false;
+  /** The oldest remembered balance served stale while its bureau is unavailable (default 24 h). */
+  staleMaxAgeMs?: number;
+  /** The transit top-up ledger and transaction records (PostgreSQL or journal); default in memory. */
+  transitStore?: TransitStoreConfig;
+  /** Top-up events for the operators' log (credited, refund required); default silent. */
+  transitLog?: TopUpLog;
 }
 
 export interface RunningStack {
@@ -60,6 +73,10 @@ export interface RunningStack {
   gatewayConfig: GatewayConfig;
   /** The card-status feed: its broker URL, the sandbox publisher and the transit subgraph's consumer. */
   cardStatus: RunningCardStatus;
+  /** Each bureau's retries and circuit breaker, as its client uses them. */
+  callPolicies: Record<BureauSource, BureauCallPolicy>;
+  /** The transit ledger's stores and the card system's transaction pusher. */
+  transitLedger: StackTransitLedger;
   close(): Promise<void>;
 }
 
@@ -86,13 +103,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { keys } = material;
   // The adapters trust the development CA only: a bureau certificate from anywhere else fails.
   const trust = { ca: material.caCertPem };
+  const callPolicies = createBureauPolicies(options.resilience === false ? { retry: false, breaker: false } : options.resilience);
   const closers: Array<() => Promise<void>> = [];
   try {
+    const transitLedger = await openStackTransitLedger({ store: options.transitStore, keys: keys.server.transit, appId: keys.client.transit.appId });
+    closers.push(() => transitLedger.close());
     const bureaus = {
       civilAffairs: await startCivilAffairsBureau({ store: stores.civilAffairs, keys: keys.server.civilAffairs, tls: serverIdentity(material, 'bureau-civil-affairs'), host: HOST }),
       medicalInsurance: await startMedicalInsuranceBureau({ store: stores.medicalInsurance, keys: keys.server.medicalInsurance, tls: serverIdentity(material, 'bureau-medical-insurance'), host: HOST }),
       finance: await startFinanceBureau({ store: stores.finance, keys: keys.server.finance, tls: serverIdentity(material, 'bureau-finance'), host: HOST }),
-      transit: await startTransitBureau({ store: stores.transit, keys: keys.server.transit, tls: serverIdentity(material, 'bureau-transit'), host: HOST }),
+      transit: await startTransitBureau({ store: stores.transit, keys: keys.server.transit, tls: serverIdentity(material, 'bureau-transit'), host: HOST,
+        onTopUpCredited: (state) => transitLedger.onTopUpCredited(state) }),
     };
     for (const bureau of Object.values(bureaus)) closers.push(() => bureau.close());
     const cardStatus = await startCardStatus({
@@ -104,6 +125,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       host: HOST,
     });
     closers.push(() => cardStatus.close());
+    // The transit bureau's fault control can then drop card-status messages.
+    bureaus.transit.faults.attachCardStatus(cardStatus.publisher.faults);
 
     // Subgraphs answer only the gateway's signed context; the dev partners unless a file is named.
     const gatewayConfig = withAccessDefaults(options.gateway);
@@ -112,30 +135,39 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const vault = new MemoryPseudonymVault();
     const auditTrail = await openAuditReader(gatewayConfig);
     closers.push(() => auditTrail.close());
+    // Balances remembered for outages: in Redis when the deployment has one, else in process.
+    const staleMaxAgeMs = options.staleMaxAgeMs ?? 24 * 3_600_000;
+    const lastKnownStore = await openLastKnownStore({ redisUrl: gatewayConfig.redisUrl, keyPrefix: gatewayConfig.redisKeyPrefix, maxAgeMs: staleMaxAgeMs });
+    closers.push(() => lastKnownStore.close());
+    const lastKnown = { store: lastKnownStore, maxAgeMs: staleMaxAgeMs };
+    const transitClient = createTransitClient({ baseUrl: bureaus.transit.url, keys: keys.client.transit, tls: trust, timeoutMs, callPolicy: callPolicies.TRANSIT });
     const subgraphs: Record<SubgraphName, RunningSubgraph> = {
       'civil-affairs': await startCivilAffairsSubgraph({
-        client: createCivilAffairsClient({ baseUrl: bureaus.civilAffairs.url, keys: keys.client.civilAffairs, tls: trust, timeoutMs }),
+        client: createCivilAffairsClient({ baseUrl: bureaus.civilAffairs.url, keys: keys.client.civilAffairs, tls: trust, timeoutMs, callPolicy: callPolicies.CIVIL_AFFAIRS }),
         pseudonyms,
         vault,
         host: HOST,
         gatewayTrust,
       }),
       'medical-insurance': await startMedicalInsuranceSubgraph({
-        client: createMedicalInsuranceClient({ baseUrl: bureaus.medicalInsurance.url, keys: keys.client.medicalInsurance, tls: trust, timeoutMs }),
+        client: createMedicalInsuranceClient({ baseUrl: bureaus.medicalInsurance.url, keys: keys.client.medicalInsurance, tls: trust, timeoutMs, callPolicy: callPolicies.MEDICAL_INSURANCE }),
         pseudonyms,
+        lastKnown,
         host: HOST,
         gatewayTrust,
       }),
       finance: await startFinanceSubgraph({
-        client: createFinanceClient({ baseUrl: bureaus.finance.url, keys: keys.client.finance, tls: trust, timeoutMs }),
+        client: createFinanceClient({ baseUrl: bureaus.finance.url, keys: keys.client.finance, tls: trust, timeoutMs, callPolicy: callPolicies.FINANCE }),
         pseudonyms,
         host: HOST,
         gatewayTrust,
       }),
       transit: await startTransitSubgraph({
-        client: createTransitClient({ baseUrl: bureaus.transit.url, keys: keys.client.transit, tls: trust, timeoutMs }),
+        client: transitClient,
         pseudonyms,
         cardStatusFeed: cardStatus.feed,
+        lastKnown,
+        ledger: { stores: transitLedger.stores, cardSystem: transitClient, webhookKeys: keys.client.transit, log: options.transitLog },
         host: HOST,
         gatewayTrust,
       }),
@@ -143,6 +175,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       audit: await startAuditSubgraph({ reader: auditTrail, host: HOST, gatewayTrust }),
     };
     for (const subgraph of Object.values(subgraphs)) closers.push(() => subgraph.close());
+    transitLedger.startPushing(subgraphs.transit.url);
 
     const supergraphSdl = composeSupergraph((name) => subgraphs[name].url);
     const gateway = await startGateway(gatewayConfig, supergraphSdl, await buildGatewayFeatures(gatewayConfig));
@@ -155,6 +188,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       gateway,
       gatewayConfig,
       cardStatus,
+      callPolicies,
+      transitLedger,
       close: () => closeAll(closers),
     };
   } catch (error) {

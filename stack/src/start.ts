@@ -26,8 +26,9 @@ async function main(): Promise<void> {
   const certs = await generateDevMaterial(config.certsDir);
   if (certs.made.length > 0) log({ msg: 'development certificates and keys made', dir: certs.dir, made: certs.made });
   const material = loadDevMaterial(config.certsDir, { env: config.keyFileEnv });
-  const stack = await startStack({ population, gateway: config.gateway, pseudonymKeys, upstreamTimeoutMs: config.upstreamTimeoutMs, material,
-    ...(config.mqttUrl ? { mqttUrl: config.mqttUrl } : {}), cardSnapshotIntervalMs: config.cardSnapshotIntervalMs });
+  const stack = await startStack({ population, gateway: config.gateway, pseudonymKeys, upstreamTimeoutMs: config.upstreamTimeoutMs, staleMaxAgeMs: config.staleMaxAgeMs, material,
+    ...(config.mqttUrl ? { mqttUrl: config.mqttUrl } : {}), cardSnapshotIntervalMs: config.cardSnapshotIntervalMs,
+    transitStore: config.transitStore, transitLog: log });
   log({
     msg: 'huimin stack ready',
     gateway: stack.gatewayUrl,
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     bureaus: Object.fromEntries(Object.entries(stack.bureaus).map(([name, b]) => [name, b.url])),
     // MQTT_URL may carry credentials: name it rather than print it.
     cardStatusBroker: config.mqttUrl ? 'MQTT_URL' : `embedded ${stack.cardStatus.mqttUrl}`,
+    transitLedger: stack.transitLedger.stores.kind === 'postgresql' ? `DATABASE_URL schema ${config.transitStore.pgSchema}` : stack.transitLedger.stores.kind,
   });
   let stopping = false;
   const stop = (signal: string): void => {

@@ -4,7 +4,7 @@
  * table and writes bench/results/gateway-<timestamp>.json.
  *
  *   node bench/dist/gateway/run.js [--duration 5] [--rounds 3] [--warmup 3] [--connections 32]
- *     [--upstream in-process|sandbox] [--only a,b,c,d] [--queries Q1,Q2] [--cpu-prof b,c,d]
+ *     [--upstream in-process|sandbox] [--only a,b,c,d] [--queries Q1,Q2] [--cpu-prof b,c,d,upstream]
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -17,12 +17,15 @@ import { measureQuery, type Contestant, type RoundSettings } from './rounds';
 
 const BENCH_DIR = join(__dirname, '..', '..');
 const CONTENDER_IDS: readonly ContenderId[] = ['a', 'b', 'c', 'd'];
+/** What --cpu-prof can profile: a gateway contender, or the upstream (the four subgraphs). */
+type ProfiledId = ContenderId | 'upstream';
+const PROFILED_IDS: readonly ProfiledId[] = [...CONTENDER_IDS, 'upstream'];
 
 interface Settings extends RoundSettings {
   upstream: string;
   only: ContenderId[];
   queries: QueryName[];
-  cpuProfile: ContenderId[];
+  cpuProfile: ProfiledId[];
 }
 
 function flag(argv: readonly string[], name: string): string | undefined {
@@ -52,8 +55,13 @@ function settingsFrom(argv: readonly string[]): Settings {
     upstream: flag(argv, 'upstream') ?? 'in-process',
     only: listFlag(argv, 'only', CONTENDER_IDS, CONTENDER_IDS),
     queries: listFlag(argv, 'queries', QUERY_NAMES, QUERY_NAMES),
-    cpuProfile: listFlag(argv, 'cpu-prof', CONTENDER_IDS, []),
+    cpuProfile: listFlag(argv, 'cpu-prof', PROFILED_IDS, []),
   };
+}
+
+/** Node flags that write a V8 CPU profile to bench/profiles/<name>.cpuprofile when the process exits. */
+function cpuProfileArgv(name: string): string[] {
+  return ['--cpu-prof', '--cpu-prof-dir', join(BENCH_DIR, 'profiles'), '--cpu-prof-name', `${name}.cpuprofile`];
 }
 
 async function main(): Promise<void> {
@@ -66,6 +74,7 @@ async function main(): Promise<void> {
   );
   const upstream = await forkChild<UpstreamReady>('upstream', join(__dirname, 'upstream.js'), 'upstream-ready', {
     args: ['--upstream', settings.upstream],
+    execArgv: settings.cpuProfile.includes('upstream') ? cpuProfileArgv(`upstream-${Date.now()}`) : [],
     readyTimeoutMs: 120_000,
   });
   const gateways: Array<{ id: GatewayId; child: BenchChild<ServerReady> }> = [];

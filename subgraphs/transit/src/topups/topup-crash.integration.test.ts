@@ -63,10 +63,14 @@ function describeStore(name: string, storeEnv: () => Record<string, string>, ste
 
     /** Submits a top-up to a subgraph set to die at `step`; the partner never hears back. */
     async function crashAt(step: TopUpStep, card: TransitCardRecord, amountFen: number): Promise<Record<string, unknown>> {
-      const input = { cardNo: card.cardNo, amountFen, channel: 'BANK_CARD', paymentRef: `pay-${step}`, idempotencyKey: `crash-${name}-${step}` };
+      const input = { cardNo: card.cardNo, amountFen, channel: 'BANK_CARD', paymentRef: `pay-${step}`, idempotencyKey: `crash-${step}-${card.cardNo}` };
       const doomed = await startSubgraph({ CRASH_TEST_STEP: step });
-      await expect(postGraphQL(doomed.url, TOP_UP_MUTATION, { input })).rejects.toThrow();
-      expect(await doomed.exited).toBe('SIGKILL');
+      try {
+        await expect(postGraphQL(doomed.url, TOP_UP_MUTATION, { input })).rejects.toThrow();
+        expect(await doomed.exited).toBe('SIGKILL');
+      } finally {
+        await doomed.stop();
+      }
       return input;
     }
 
