@@ -2,7 +2,7 @@ import { buildSchema, getOperationAST, parse } from 'graphql';
 import { countTokens, operationCost, shapeOfOperation } from './limits-analysis';
 
 const schema = buildSchema(`
-  type Query { citizen(id: ID): Citizen, citizens(ids: [ID!]!): [Citizen]!, programs: [String!]! }
+  type Query { citizen(id: ID): Citizen, citizens(ids: [ID!]!): [Citizen]!, cards(cardNos: [String!]!): [Card]!, programs: [String!]! }
   type Citizen { id: ID!, name: String, cards: [Card!]!, subsidies(first: Int = 20): Connection! }
   type Card { no: String!, owner: Citizen }
   type Connection { total: Int!, edges: [Edge!]! }
@@ -39,6 +39,7 @@ describe('operation size', () => {
     expect(measure('{ citizen { id name } }').cost).toBe(3);
     expect(measure('{ citizens(ids: ["a", "b", "c"]) { id name } }').cost).toBe(1 + 3 * 2);
     expect(measure('query($ids: [ID!]!) { citizens(ids: $ids) { id } }', { ids: Array.from({ length: 500 }, String) }).cost).toBe(501);
+    expect(measure('{ cards(cardNos: ["1", "2"]) { no } }').cost).toBe(1 + 2 * 1);
     expect(measure('{ citizen { subsidies { edges { node { id amount } } } } }').cost).toBe(1 + 1 + 20 * (1 + 1 + 2));
     expect(measure('query($n: Int) { citizen { subsidies(first: $n) { total } } }', { n: 100 }).cost).toBe(1 + 1 + 100);
     // Unsized lists count one item: their length is the bureau's choice, not the partner's.

@@ -91,9 +91,13 @@ export function shapeOfOperation(document: DocumentNode, operation: OperationDef
 
 /**
  * Cost: every field selected costs 1, and what is selected under a field is multiplied by the
- * number of items it asks for: the length of `ids`, or `first` (given or its schema default).
+ * number of items it asks for: the length of a batch argument (`ids`, `cardNos`), or `first`
+ * (given or its schema default).
  * Other lists count as one item: their length is the bureau's, not the partner's, choice.
  */
+/** Arguments whose list length is how many items the partner asks for. */
+const BATCH_ARGUMENTS = new Set(['ids', 'cardNos']);
+
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -111,10 +115,10 @@ export function operationCost(
         const field = type && isObjectType(type) ? type.getFields()[selection.name.value] : undefined;
         let items = 1;
         for (const argument of field?.args ?? []) {
-          if (argument.name !== 'ids' && argument.name !== 'first') continue;
+          if (!BATCH_ARGUMENTS.has(argument.name) && argument.name !== 'first') continue;
           const given = selection.arguments?.find((a) => a.name.value === argument.name);
           const value: unknown = given ? valueFromASTUntyped(given.value, variables) : argument.defaultValue;
-          if (argument.name === 'ids' && Array.isArray(value)) items = Math.max(items, value.length);
+          if (BATCH_ARGUMENTS.has(argument.name) && Array.isArray(value)) items = Math.max(items, value.length);
           if (argument.name === 'first' && typeof value === 'number') items = Math.max(items, value);
         }
         total += items * costOf(selection.selectionSet, field ? getNamedType(field.type) : undefined);
