@@ -11,6 +11,6 @@ const marker = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs;
 if (stale) {
-  process.stdout.write('Installing dependencies (npm ci)…\n');
-  execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+  process.stdout.write('Installing dependencies (npm install)…\n');
+  execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
 }
