@@ -4,19 +4,21 @@
  * table and writes bench/results/gateway-<timestamp>.json.
  *
  *   node bench/dist/gateway/run.js [--duration 5] [--rounds 3] [--warmup 3] [--connections 32]
- *     [--upstream in-process|sandbox] [--only a,b,c,d] [--queries Q1,Q2] [--cpu-prof b,c,d,upstream]
+ *     [--upstream in-process|sandbox] [--only a,b,c,d,e] [--queries Q1,Q2] [--cpu-prof b,c,d,e,upstream]
  */
+import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { forkChild, type BenchChild } from './children';
-import { checkSameData, directContestant, gatewayContestant, startGatewayProcess, type GatewayId, type QueryBodies } from './contestants';
-import type { ServerReady, UpstreamReady } from './ipc';
+import { benchPartnerSigner } from './access';
+import { forkChild } from './children';
+import { checkSameData, directContestant, gatewayContestant, startGatewayProcess, type GatewayProcess, type QueryBodies } from './contestants';
+import type { UpstreamReady } from './ipc';
 import { QUERY_LABELS, QUERY_NAMES, requestBodies, type QueryName } from './queries';
 import { formatMachine, formatRatios, formatTable, machineNow, ratiosOf, summarise, writeResults, type ContenderId, type ResultRow } from './report';
 import { measureQuery, type Contestant, type RoundSettings } from './rounds';
 
 const BENCH_DIR = join(__dirname, '..', '..');
-const CONTENDER_IDS: readonly ContenderId[] = ['a', 'b', 'c', 'd'];
+const CONTENDER_IDS: readonly ContenderId[] = ['a', 'b', 'c', 'd', 'e'];
 /** What --cpu-prof can profile: a gateway contender, or the upstream (the four subgraphs). */
 type ProfiledId = ContenderId | 'upstream';
 const PROFILED_IDS: readonly ProfiledId[] = [...CONTENDER_IDS, 'upstream'];
@@ -64,6 +66,12 @@ function cpuProfileArgv(name: string): string[] {
   return ['--cpu-prof', '--cpu-prof-dir', join(BENCH_DIR, 'profiles'), '--cpu-prof-name', `${name}.cpuprofile`];
 }
 
+/** Contender (e): the subgraphs that verify the signed context, and the key they verify it with. */
+function accessSetup(upstream: UpstreamReady, contextKey: string | null): { supergraphFile: string; env: Record<string, string> } {
+  if (!upstream.trustedSupergraphFile || !contextKey) throw new Error('contender (e) needs the upstream started with --gateway-trust');
+  return { supergraphFile: upstream.trustedSupergraphFile, env: { HUIMIN_SUBGRAPH_CONTEXT_KEY: contextKey } };
+}
+
 async function main(): Promise<void> {
   const settings = settingsFrom(process.argv.slice(2));
   const log = (line: string): void => console.log(line);
@@ -72,12 +80,15 @@ async function main(): Promise<void> {
     `gateway bench: ${settings.rounds} rounds × ${settings.durationS} s per contender and query after ${settings.warmupS} s warm-up, ` +
       `${settings.connections} connections, upstream ${settings.upstream}`,
   );
+  // (e) and the subgraphs it calls share a gateway ↔ subgraph key made for this run.
+  const contextKey = settings.only.includes('e') ? randomBytes(32).toString('hex') : null;
   const upstream = await forkChild<UpstreamReady>('upstream', join(__dirname, 'upstream.js'), 'upstream-ready', {
-    args: ['--upstream', settings.upstream],
+    args: ['--upstream', settings.upstream, ...(contextKey ? ['--gateway-trust'] : [])],
+    env: contextKey ? { HUIMIN_SUBGRAPH_CONTEXT_KEY: contextKey } : {},
     execArgv: settings.cpuProfile.includes('upstream') ? cpuProfileArgv(`upstream-${Date.now()}`) : [],
     readyTimeoutMs: 120_000,
   });
-  const gateways: Array<{ id: GatewayId; child: BenchChild<ServerReady> }> = [];
+  const gateways: GatewayProcess[] = [];
   const rows: ResultRow[] = [];
   try {
     const { ids } = upstream.ready;
@@ -86,11 +97,13 @@ async function main(): Promise<void> {
 
     const contestants: Contestant[] = [];
     if (settings.only.includes('a')) contestants.push(await directContestant(upstream.ready, bodies, log));
-    for (const id of (['b', 'c', 'd'] as const).filter((c) => settings.only.includes(c))) {
+    for (const id of (['b', 'c', 'd', 'e'] as const).filter((c) => settings.only.includes(c))) {
       const profileDir = settings.cpuProfile.includes(id) ? join(BENCH_DIR, 'profiles') : null;
-      const child = await startGatewayProcess(id, upstream.ready.supergraphFile, profileDir);
-      gateways.push({ id, child });
-      contestants.push(gatewayContestant(id, child, bodies));
+      const access = id === 'e' ? accessSetup(upstream.ready, contextKey) : null;
+      const child = await startGatewayProcess(id, access?.supergraphFile ?? upstream.ready.supergraphFile, profileDir, access?.env ?? {});
+      const gateway: GatewayProcess = { id, child, sign: access ? benchPartnerSigner() : null };
+      gateways.push(gateway);
+      contestants.push(gatewayContestant(gateway, bodies));
     }
     await checkSameData(gateways, bodies);
     log(`same data: ${gateways.map((g) => g.id).join(', ') || 'no gateways'} agree on the sampled requests`);

@@ -1,6 +1,6 @@
 /** TransitCard.concessions: the free-ride programmes the card's owner is eligible for today. */
-import { shanghaiDate, type ProgramCode } from '@huimin/schema';
-import { determineEligibility, loadStamped, resolveCitizenKey, type CitizenKey } from '@huimin/subgraph-kit';
+import type { ProgramCode } from '@huimin/schema';
+import { createShanghaiToday, determineEligibility, loadStamped, resolveCitizenKey, type CitizenKey } from '@huimin/subgraph-kit';
 import type { CivilContext, CivilDeps } from './context';
 import { civilFactsOf } from './standing';
 
@@ -13,6 +13,7 @@ interface CardRepresentation {
 }
 
 export function createConcessionResolvers(deps: CivilDeps) {
+  const today = createShanghaiToday(deps.clock);
   return {
     TransitCard: {
       __resolveReference: (card: CardRepresentation): CardRepresentation => card,
@@ -21,8 +22,8 @@ export function createConcessionResolvers(deps: CivilDeps) {
         const owner = resolveCitizenKey(card.owner, deps.pseudonyms);
         // An outage throws (UPSTREAM_*) rather than answer [], which would read as "not eligible".
         const civil = civilFactsOf(await loadStamped(context.persons, owner.idNumber));
-        const today = shanghaiDate(deps.clock());
-        return TRANSIT_PROGRAMS.filter((program) => determineEligibility(program, { civil }, today).eligible === true);
+        const on = today();
+        return TRANSIT_PROGRAMS.filter((program) => determineEligibility(program, { civil }, on).eligible === true);
       },
     },
   };

@@ -1,6 +1,6 @@
 /** Citizen.eligibility: the programme rules over civil affairs and (required) insurance standing. */
-import { PROGRAM_CODES, shanghaiDate, type ProgramCode } from '@huimin/schema';
-import { determineEligibility, type Determination, type InsuranceFacts } from '@huimin/subgraph-kit';
+import { PROGRAM_CODES, type ProgramCode } from '@huimin/schema';
+import { createShanghaiToday, determineEligibilities, type Determination, type InsuranceFacts } from '@huimin/subgraph-kit';
 import type { CivilContext, CivilDeps } from './context';
 import { loadCivilFacts } from './standing';
 
@@ -11,6 +11,7 @@ interface EligibilityParent {
 }
 
 export function createEligibilityResolvers(deps: CivilDeps) {
+  const today = createShanghaiToday(deps.clock);
   return {
     Citizen: {
       async eligibility(
@@ -18,11 +19,11 @@ export function createEligibilityResolvers(deps: CivilDeps) {
         args: { on?: string | null; programs?: readonly ProgramCode[] | null },
         context: CivilContext,
       ): Promise<Determination[]> {
-        const on = args.on ?? shanghaiDate(deps.clock());
+        const on = args.on ?? today();
         const programs = args.programs ? [...new Set(args.programs)] : PROGRAM_CODES;
         const civil = await loadCivilFacts(context, citizen.idNumber);
         const facts = { civil, insurance: citizen.insuranceStanding ?? null };
-        return programs.map((program) => determineEligibility(program, facts, on));
+        return determineEligibilities(programs, facts, on);
       },
     },
   };

@@ -1,6 +1,6 @@
 /** Citizen.identity: the civil-affairs record, masked unless the request may see it in full. */
-import { ageOn, shanghaiDate, type CivilAffairsRecord } from '@huimin/schema';
-import { loadStamped } from '@huimin/subgraph-kit';
+import { ageOn, type CivilAffairsRecord } from '@huimin/schema';
+import { createShanghaiToday, loadStamped } from '@huimin/subgraph-kit';
 import type { CivilContext, CivilDeps } from './context';
 import { maskIdNumber, maskName, maskPhone } from './masking';
 
@@ -23,6 +23,7 @@ export function identityView(record: CivilAffairsRecord, asOf: string, full: boo
 }
 
 export function createIdentityResolvers(deps: CivilDeps) {
+  const today = createShanghaiToday(deps.clock);
   return {
     Citizen: {
       async identity(citizen: { idNumber: string }, _: unknown, context: CivilContext): Promise<IdentityView | null> {
@@ -32,7 +33,7 @@ export function createIdentityResolvers(deps: CivilDeps) {
     },
     CitizenIdentity: {
       age: (identity: IdentityView, args: { on?: string | null }): number =>
-        ageOn(identity.birthDate, args.on ?? shanghaiDate(deps.clock())),
+        ageOn(identity.birthDate, args.on ?? today()),
     },
   };
 }

@@ -1,6 +1,7 @@
-import { PROGRAM_CODES } from '@huimin/schema';
+import { PROGRAM_CODES, type ProgramCode } from '@huimin/schema';
+import { generatePopulation } from '@huimin/sandbox';
 import {
-  determineEligibility, isAliveOn, UNAVAILABLE_CIVIL, UNAVAILABLE_INSURANCE,
+  determineEligibilities, determineEligibility, isAliveOn, UNAVAILABLE_CIVIL, UNAVAILABLE_INSURANCE,
   type CivilFacts, type InsuranceFacts,
 } from './eligibility';
 
@@ -109,5 +110,35 @@ describe('missing and unavailable sources', () => {
     // 2026-10-31T16:30Z is already 1 November in Shanghai.
     expect(determineEligibility('ELDERLY_TRANSIT', facts, undefined, Date.parse('2026-10-31T16:30:00Z')).eligible).toBe(true);
     expect(determineEligibility('ELDERLY_TRANSIT', facts, undefined, Date.parse('2026-10-31T15:30:00Z')).eligible).toBe(false);
+  });
+});
+
+describe('determineEligibilities', () => {
+  const population = generatePopulation({ size: 300, seed: 7 });
+  const insurances: Array<InsuranceFacts | null> = [null, UNAVAILABLE_INSURANCE, ACTIVE, { ...ACTIVE, status: 'SUSPENDED' }, { ...UNAVAILABLE_INSURANCE, available: true }];
+  const people: CivilFacts[] = [
+    UNAVAILABLE_CIVIL,
+    { ...UNAVAILABLE_CIVIL, available: true, asOf: ASOF },
+    civil({ birthDate: null, disabilityLevel: null, householdStatus: null }),
+    ...population.civilAffairs.map((record) => civil({
+      birthDate: record.birthDate, disabilityLevel: record.disabilityLevel, householdStatus: record.householdStatus, diedOn: record.diedOn,
+    })),
+  ];
+
+  it('answers exactly as determineEligibility per programme, for every person, date and insurance standing', () => {
+    for (const person of people) {
+      for (const insurance of insurances) {
+        for (const on of ['2000-02-29', '2026-11-01', '2045-03-01']) {
+          const facts = { civil: person, insurance };
+          expect(determineEligibilities(PROGRAM_CODES, facts, on)).toEqual(PROGRAM_CODES.map((program) => determineEligibility(program, facts, on)));
+        }
+      }
+    }
+  });
+
+  it('keeps the order and repeats of the programmes asked for', () => {
+    const programs: ProgramCode[] = ['ELDERLY_CARE_SUBSIDY', 'MEDICAL_ASSISTANCE', 'ELDERLY_CARE_SUBSIDY'];
+    expect(determineEligibilities(programs, { civil: civil() }, '2026-11-01').map((d) => d.program)).toEqual(programs);
+    expect(determineEligibilities([], { civil: civil() }, '2026-11-01')).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ export * from './citizen-key';
 export * from './errors';
 export * from './loaders';
 export * from './eligibility';
+export { createShanghaiToday } from './shanghai-today';
 export * from './anomalies';
 export * from './http-server';
 export * from './subgraph-server';

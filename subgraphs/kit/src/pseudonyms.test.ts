@@ -48,4 +48,46 @@ describe('pseudonyms', () => {
     expect(() => createPseudonyms({ idKey: randomBytes(8), refKey: randomBytes(16) })).toThrow(/idKey/);
     expect(() => createPseudonyms({ idKey: randomBytes(32), refKey: randomBytes(32) })).toThrow(/refKey/);
   });
+
+  describe('memo', () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `1101051949123${String(10_000 + i)}`);
+
+    it('answers exactly as without it, with hits and evictions', () => {
+      const plain = createPseudonyms(keys, { memoSize: 0 });
+      const small = createPseudonyms(keys, { memoSize: 8 });
+      for (const round of [0, 1, 2]) {
+        for (const id of round === 1 ? [...ids].reverse() : ids) {
+          const ref = plain.refOf(id);
+          expect(small.refOf(id)).toBe(ref);
+          expect(small.idOf(id)).toBe(plain.idOf(id));
+          expect(small.openRef(ref)).toBe(id);
+          expect(pseudonyms.openRef(pseudonyms.refOf(id))).toBe(id);
+        }
+      }
+    });
+
+    it('never remembers a forged ref: it is rejected every time', () => {
+      const bytes = Buffer.from(pseudonyms.refOf(ID), 'base64url');
+      bytes[20] = (bytes[20] ?? 0) ^ 1;
+      const forged = bytes.toString('base64url');
+      for (let i = 0; i < 3; i += 1) expect(() => pseudonyms.openRef(forged)).toThrow('Malformed citizen reference');
+      expect(() => pseudonyms.openRef(42 as unknown as string)).toThrow('Malformed citizen reference');
+    });
+
+    it('opens a key only when its id belongs to its ref, hit or miss', () => {
+      for (const memoSize of [0, 4]) {
+        const p = createPseudonyms(keys, { memoSize });
+        const other = '110105194912310021';
+        for (let round = 0; round < 2; round += 1) {
+          expect(p.openKey(p.idOf(ID), p.refOf(ID))).toBe(ID);
+          expect(() => p.openKey(p.idOf(other), p.refOf(ID))).toThrow('Citizen id and reference do not match');
+          expect(() => p.openKey(p.idOf(ID), 'abc+/=')).toThrow('Malformed citizen reference');
+        }
+      }
+    });
+
+    it('refuses a negative memo size', () => {
+      expect(() => createPseudonyms(keys, { memoSize: -1 })).toThrow(RangeError);
+    });
+  });
 });
