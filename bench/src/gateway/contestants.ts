@@ -1,10 +1,11 @@
 /**
- * Bringing the contenders up: (b), (c), (d) each in a fresh process of its own, checked to give
- * the same data; (a) from the subgraph calls our gateway was recorded making.
+ * Bringing the contenders up: (b), (c), (d), (e) each in a fresh process of its own, checked to
+ * give the same data; (a) from the subgraph calls our gateway was recorded making.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { maskIdentities, type RequestSigner } from './access';
 import { forkChild, type BenchChild } from './children';
 import { checkReplay, runReplay } from './direct-replay';
 import type { ServerReady, UpstreamReady } from './ipc';
@@ -21,6 +22,7 @@ const GATEWAY_SCRIPTS: Record<GatewayId, string> = {
   b: join(__dirname, 'contenders', 'apollo-gateway.js'),
   c: join(__dirname, 'contenders', 'hive-gateway.js'),
   d: join(__dirname, 'contenders', 'huimin-gateway.js'),
+  e: join(__dirname, 'contenders', 'huimin-gateway-access.js'),
 };
 /** Requests compared between contenders per query before timing. */
 const SAME_DATA_SAMPLE: Record<QueryName, number> = { Q1: 20, Q2: 4 };
@@ -29,24 +31,38 @@ const RECORDED_Q1 = 200;
 
 export type QueryBodies = Record<QueryName, string[]>;
 
-/** `profileDir` set: the process writes a V8 CPU profile there when it stops. */
-export function startGatewayProcess(id: GatewayId, supergraphFile: string, profileDir: string | null): Promise<BenchChild<ServerReady>> {
-  const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `gateway-${id}-${Date.now()}.cpuprofile`] : [];
-  return forkChild<ServerReady>(CONTENDER_LABELS[id], GATEWAY_SCRIPTS[id], 'ready', { args: [supergraphFile], execArgv, env: { APOLLO_TELEMETRY_DISABLED: 'true' } });
+/** A gateway contender's process, and how its requests are signed (null: they are not). */
+export interface GatewayProcess {
+  id: GatewayId;
+  child: BenchChild<ServerReady>;
+  sign: RequestSigner | null;
 }
 
-export function gatewayContestant(id: GatewayId, gateway: BenchChild<ServerReady>, bodies: QueryBodies): Contestant {
-  return { id, gateway, run: (query, options) => runAutocannon(gateway.ready.url, bodies[query], options) };
+/** `profileDir` set: the process writes a V8 CPU profile there when it stops. */
+export function startGatewayProcess(
+  id: GatewayId,
+  supergraphFile: string,
+  profileDir: string | null,
+  env: Record<string, string> = {},
+): Promise<BenchChild<ServerReady>> {
+  const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `gateway-${id}-${Date.now()}.cpuprofile`] : [];
+  return forkChild<ServerReady>(CONTENDER_LABELS[id], GATEWAY_SCRIPTS[id], 'ready', { args: [supergraphFile], execArgv, env: { APOLLO_TELEMETRY_DISABLED: 'true', ...env } });
+}
+
+export function gatewayContestant({ id, child, sign }: GatewayProcess, bodies: QueryBodies): Contestant {
+  return { id, gateway: child, run: (query, options) => runAutocannon(child.ready.url, bodies[query], options, sign) };
 }
 
 /**
  * Fails loudly unless every gateway answers the sampled requests with the same data as the first.
  */
-export async function checkSameData(gateways: ReadonlyArray<{ id: GatewayId; child: BenchChild<ServerReady> }>, bodies: QueryBodies): Promise<void> {
+export async function checkSameData(gateways: readonly GatewayProcess[], bodies: QueryBodies): Promise<void> {
   let reference: { id: GatewayId; answers: Record<QueryName, SampledAnswers> } | null = null;
-  for (const { id, child } of gateways) {
+  for (const { id, child, sign } of gateways) {
+    // (e)'s partner holds identity:full; masked, its identities must be exactly the others'.
+    const options = { sign, normalise: id === 'e' ? maskIdentities : undefined };
     const answers = {} as Record<QueryName, SampledAnswers>;
-    for (const query of QUERY_NAMES) answers[query] = await sampleAnswers(child.ready.url, sampleOf(bodies[query], SAME_DATA_SAMPLE[query]));
+    for (const query of QUERY_NAMES) answers[query] = await sampleAnswers(child.ready.url, sampleOf(bodies[query], SAME_DATA_SAMPLE[query]), options);
     if (reference === null) {
       reference = { id, answers };
       continue;

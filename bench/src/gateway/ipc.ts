@@ -8,6 +8,8 @@ export interface UpstreamReady {
   type: 'upstream-ready';
   /** The supergraph composed with the subgraphs' real addresses. */
   supergraphFile: string;
+  /** With --gateway-trust: the supergraph of the subgraphs that verify the gateway-signed context. */
+  trustedSupergraphFile: string | null;
   subgraphUrls: Record<string, string>;
   /** Pseudonymous citizen ids the civil-affairs subgraph has minted (and remembers). */
   ids: string[];

@@ -1,5 +1,6 @@
 /** One timed run of a query's request bodies against a gateway, with autocannon on 127.0.0.1. */
 import autocannon from 'autocannon';
+import type { RequestSigner } from './access';
 
 export interface LoadOptions {
   durationS: number;
@@ -22,9 +23,13 @@ export interface LoadResult {
   graphqlErrors: number;
 }
 
-/** Each request takes the next body in turn (shared across connections), so ids rotate. */
-export async function runAutocannon(url: string, bodies: readonly string[], options: LoadOptions): Promise<LoadResult> {
+/**
+ * Each request takes the next body in turn (shared across connections), so ids rotate. With
+ * `sign`, each request also gets its partner signature headers, made as it is sent.
+ */
+export async function runAutocannon(url: string, bodies: readonly string[], options: LoadOptions, sign: RequestSigner | null = null): Promise<LoadResult> {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error(`the bench loads 127.0.0.1 only, not ${url}`);
+  const path = new URL(url).pathname;
   let next = 0;
   let graphqlErrors = 0;
   const result = await autocannon({
@@ -36,7 +41,9 @@ export async function runAutocannon(url: string, bodies: readonly string[], opti
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         setupRequest: (request) => {
-          request.body = bodies[next++ % bodies.length];
+          const body = bodies[next++ % bodies.length] as string;
+          request.body = body;
+          if (sign) request.headers = { ...request.headers, ...sign(path, body) };
           return request;
         },
         onResponse: (_status, body) => {

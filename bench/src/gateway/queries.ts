@@ -49,6 +49,9 @@ const BATCH_PROFILE = /* GraphQL */ `
 
 export const BATCH_SIZE = 100;
 
+/** Each query's operation text, as the bodies carry it (contender (e) registers them as persisted operations). */
+export const QUERY_TEXTS: Record<QueryName, string> = { Q1: FULL_PROFILE, Q2: BATCH_PROFILE };
+
 /** Every request body for the query, one per citizen (Q1) or per block of 100 citizens (Q2). */
 export function requestBodies(query: QueryName, ids: readonly string[]): string[] {
   switch (query) {

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import type { LoadResult } from './load';
 import { QUERY_LABELS, QUERY_NAMES, type QueryName } from './queries';
 
-export type ContenderId = 'a' | 'b' | 'c' | 'd';
+export type ContenderId = 'a' | 'b' | 'c' | 'd' | 'e';
 
 export const CONTENDER_LABELS: Record<ContenderId, string> = {
   a: '(a) direct subgraphs',
   b: '(b) @apollo/gateway, defaults',
   c: '(c) Hive Gateway, defaults',
   d: '(d) Huimin gateway',
+  e: '(e) Huimin gateway, every access feature',
 };
 
 export interface ResultRow {
@@ -95,23 +96,44 @@ export interface Ratios {
   dOverC: number | null;
   /** Plain @apollo/gateway's CPU per request over ours (how much cheaper ours is). */
   cpuBOverD: number | null;
+  /** The access layer's cost: req/s, gateway CPU and upstream CPU per request, with every feature on over none. */
+  eOverD: number | null;
+  cpuEOverD: number | null;
+  upstreamCpuEOverD: number | null;
 }
 
 export function ratiosOf(rows: readonly ResultRow[]): Ratios[] {
   const find = (contender: ContenderId, query: QueryName) => rows.find((row) => row.contender === contender && row.query === query);
   return QUERY_NAMES.map((query) => {
-    const [b, c, d] = (['b', 'c', 'd'] as const).map((id) => find(id, query));
+    const [b, c, d, e] = (['b', 'c', 'd', 'e'] as const).map((id) => find(id, query));
     const rps = (x: ResultRow | undefined): number | null => (x ? summarise(x).requestsPerSecond : null);
     const cpu = (x: ResultRow | undefined): number | null => (x ? summarise(x).gatewayCpuMsPerRequest : null);
+    const upstreamCpu = (x: ResultRow | undefined): number | null => (x ? summarise(x).upstreamCpuMsPerRequest : null);
     const over = (top: number | null, bottom: number | null): number | null => (top === null || bottom === null || bottom === 0 ? null : top / bottom);
-    return { query, dOverB: over(rps(d), rps(b)), dOverC: over(rps(d), rps(c)), cpuBOverD: over(cpu(b), cpu(d)) };
+    return {
+      query,
+      dOverB: over(rps(d), rps(b)),
+      dOverC: over(rps(d), rps(c)),
+      cpuBOverD: over(cpu(b), cpu(d)),
+      eOverD: over(rps(e), rps(d)),
+      cpuEOverD: over(cpu(e), cpu(d)),
+      upstreamCpuEOverD: over(upstreamCpu(e), upstreamCpu(d)),
+    };
   });
 }
 
 export function formatRatios(ratios: readonly Ratios[]): string {
-  return ratios
-    .map((r) => `${r.query} (${QUERY_LABELS[r.query]}): req/s (d)/(b) = ${fixed(r.dOverB, 2)}×, (d)/(c) = ${fixed(r.dOverC, 2)}×; gateway CPU/req (b)/(d) = ${fixed(r.cpuBOverD, 2)}×`)
-    .join('\n');
+  const lines = ratios
+    .filter((r) => r.dOverB !== null || r.dOverC !== null)
+    .map((r) => `${r.query} (${QUERY_LABELS[r.query]}): req/s (d)/(b) = ${fixed(r.dOverB, 2)}×, (d)/(c) = ${fixed(r.dOverC, 2)}×; gateway CPU/req (b)/(d) = ${fixed(r.cpuBOverD, 2)}×`);
+  for (const r of ratios.filter((x) => x.eOverD !== null)) {
+    const loss = (1 - (r.eOverD ?? Number.NaN)) * 100;
+    lines.push(
+      `${r.query} access layer: req/s (e)/(d) = ${fixed(r.eOverD, 2)}× (${fixed(loss, 1)}% throughput loss; target ≤ 15%), ` +
+        `gateway CPU/req (e)/(d) = ${fixed(r.cpuEOverD, 2)}×, upstream CPU/req (e)/(d) = ${fixed(r.upstreamCpuEOverD, 2)}×`,
+    );
+  }
+  return lines.join('\n');
 }
 
 export function formatMachine(machine: Machine): string {

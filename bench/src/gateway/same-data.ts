@@ -9,8 +9,8 @@ export interface SampledAnswers {
 }
 
 /** Posts one GraphQL request; fails loudly on a non-200 status or any GraphQL error. */
-export async function postGraphQL(url: string, body: string): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+export async function postGraphQL(url: string, body: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const text = await response.text();
   let parsed: { data?: unknown; errors?: unknown[] };
   try {
@@ -31,9 +31,20 @@ export function sampleOf<T>(items: readonly T[], count: number): T[] {
   return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)] as T);
 }
 
-export async function sampleAnswers(url: string, bodies: readonly string[]): Promise<SampledAnswers> {
+export interface SampleOptions {
+  /** Signature headers per request (a contender behind partner authentication). */
+  sign?: ((path: string, body: string) => Record<string, string>) | null;
+  /** Applied to each answer before it is compared (masking that differs by design). */
+  normalise?: (data: unknown) => unknown;
+}
+
+export async function sampleAnswers(url: string, bodies: readonly string[], options: SampleOptions = {}): Promise<SampledAnswers> {
+  const path = new URL(url).pathname;
   const data: string[] = [];
-  for (const body of bodies) data.push(canonicalJson(await postGraphQL(url, body)));
+  for (const body of bodies) {
+    const answer = await postGraphQL(url, body, options.sign?.(path, body) ?? {});
+    data.push(canonicalJson(options.normalise ? options.normalise(answer) : answer));
+  }
   return { data };
 }
 

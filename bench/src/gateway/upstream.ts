@@ -6,6 +6,11 @@
  *
  * The clock is frozen at start so every `asOf` is the same for every contender: the driver
  * compares their answers byte for byte.
+ *
+ * With `--gateway-trust`, a second set of the four subgraphs starts beside the first, verifying
+ * the gateway-signed context under HUIMIN_SUBGRAPH_CONTEXT_KEY (contender (e)), with its own
+ * supergraph. Both sets share the clients, clock, pseudonym keys and vault, so they give the same
+ * answers for the same ids; the open set keeps serving the contenders without a signed context.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,7 +21,7 @@ import { createInProcessClients, createSandboxStores, generatePopulation } from 
 import { composeSupergraph, type SubgraphName } from '@huimin/schema';
 import { startCivilAffairsSubgraph } from '@huimin/subgraph-civil-affairs';
 import { startFinanceSubgraph } from '@huimin/subgraph-finance';
-import { createPseudonyms, MemoryPseudonymVault, type RunningSubgraph } from '@huimin/subgraph-kit';
+import { createPseudonyms, MemoryPseudonymVault, type GatewayTrust, type PseudonymVault, type Pseudonyms, type RunningSubgraph } from '@huimin/subgraph-kit';
 import { startMedicalInsuranceSubgraph } from '@huimin/subgraph-medical-insurance';
 import { startTransitSubgraph } from '@huimin/subgraph-transit';
 import { answerDriver, runChild, send, type UpstreamKind } from './ipc';
@@ -31,15 +36,38 @@ const POPULATION = { size: 2000, seed: 1 };
 /** Citizens minted per civil-affairs request (aliases in one operation). */
 const MINT_BATCH = 100;
 
-async function startSubgraphs(clients: BureauClients, clock: () => number): Promise<Record<BenchSubgraph, RunningSubgraph>> {
-  const pseudonyms = createPseudonyms({ idKey: randomBytes(32), refKey: randomBytes(16) });
-  const vault = new MemoryPseudonymVault();
+interface SubgraphDeps {
+  clients: BureauClients;
+  clock: () => number;
+  pseudonyms: Pseudonyms;
+  vault: PseudonymVault;
+}
+
+/** `gatewayTrust` undefined: open subgraphs, as contenders (a)–(d) need them. */
+async function startSubgraphs(deps: SubgraphDeps, gatewayTrust: GatewayTrust | undefined): Promise<Record<BenchSubgraph, RunningSubgraph>> {
+  const { clients, clock, pseudonyms, vault } = deps;
+  const common = { pseudonyms, clock, host: HOST, port: 0, gatewayTrust };
   return {
-    'civil-affairs': await startCivilAffairsSubgraph({ client: clients.civilAffairs, pseudonyms, vault, clock, host: HOST, port: 0 }),
-    'medical-insurance': await startMedicalInsuranceSubgraph({ client: clients.medicalInsurance, pseudonyms, clock, host: HOST, port: 0 }),
-    finance: await startFinanceSubgraph({ client: clients.finance, pseudonyms, clock, host: HOST, port: 0 }),
-    transit: await startTransitSubgraph({ client: clients.transit, pseudonyms, clock, host: HOST, port: 0 }),
+    'civil-affairs': await startCivilAffairsSubgraph({ client: clients.civilAffairs, vault, ...common }),
+    'medical-insurance': await startMedicalInsuranceSubgraph({ client: clients.medicalInsurance, ...common }),
+    finance: await startFinanceSubgraph({ client: clients.finance, ...common }),
+    transit: await startTransitSubgraph({ client: clients.transit, ...common }),
   };
+}
+
+/** The supergraph composed with these subgraphs' addresses, in a new temporary file. */
+function writeSupergraph(subgraphs: Partial<Record<SubgraphName, RunningSubgraph>>): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'huimin-bench-')), 'supergraph.graphql');
+  writeFileSync(file, composeSupergraph((name) => subgraphs[name]?.url ?? NOT_STARTED_URL));
+  return file;
+}
+
+/** `--gateway-trust`: the key from HUIMIN_SUBGRAPH_CONTEXT_KEY (hex), as the gateway reads it. */
+function gatewayTrustKey(argv: readonly string[]): Buffer | null {
+  if (!argv.includes('--gateway-trust')) return null;
+  const hex = process.env.HUIMIN_SUBGRAPH_CONTEXT_KEY ?? '';
+  if (!/^(?:[0-9a-fA-F]{2}){16,64}$/.test(hex)) throw new Error('--gateway-trust needs HUIMIN_SUBGRAPH_CONTEXT_KEY: 32–128 hex characters');
+  return Buffer.from(hex, 'hex');
 }
 
 /** Asks civil affairs for each person's pseudonymous id, which also makes it remember them. */
@@ -73,25 +101,28 @@ function upstreamKind(argv: readonly string[]): UpstreamKind {
 
 async function main(): Promise<void> {
   const kind = upstreamKind(process.argv.slice(2));
+  const trustKey = gatewayTrustKey(process.argv.slice(2));
   const frozenNow = Date.now();
   const clock = (): number => frozenNow;
   const population = generatePopulation(POPULATION);
   const stores = createSandboxStores(population);
   const bureaus = kind === 'sandbox' ? await startSandboxBureauClients(stores, clock) : null;
   const clients = bureaus?.clients ?? createInProcessClients(stores, clock);
-  const subgraphs = await startSubgraphs(clients, clock);
+  const deps: SubgraphDeps = { clients, clock, pseudonyms: createPseudonyms({ idKey: randomBytes(32), refKey: randomBytes(16) }), vault: new MemoryPseudonymVault() };
+  const subgraphs = await startSubgraphs(deps, undefined);
+  const trusted = trustKey ? await startSubgraphs(deps, { key: trustKey }) : null;
 
   const subgraphUrls = Object.fromEntries(Object.values(subgraphs).map((subgraph) => [subgraph.name, subgraph.url]));
-  const supergraphFile = join(mkdtempSync(join(tmpdir(), 'huimin-bench-')), 'supergraph.graphql');
-  const started: Partial<Record<SubgraphName, RunningSubgraph>> = subgraphs;
-  writeFileSync(supergraphFile, composeSupergraph((name) => started[name]?.url ?? NOT_STARTED_URL));
+  const supergraphFile = writeSupergraph(subgraphs);
+  const trustedSupergraphFile = trusted ? writeSupergraph(trusted) : null;
+  // Minted through the open set; the trusted set finds them in the shared vault.
   const ids = await mintIds(subgraphs['civil-affairs'].url, population.civilAffairs.map((person) => person.idNumber));
 
   answerDriver(async () => {
-    for (const subgraph of Object.values(subgraphs)) await subgraph.close().catch(() => undefined);
+    for (const subgraph of [...Object.values(subgraphs), ...(trusted ? Object.values(trusted) : [])]) await subgraph.close().catch(() => undefined);
     await bureaus?.close();
   });
-  send({ type: 'upstream-ready', supergraphFile, subgraphUrls, ids, upstream: kind });
+  send({ type: 'upstream-ready', supergraphFile, trustedSupergraphFile, subgraphUrls, ids, upstream: kind });
 }
 
 runChild(main);

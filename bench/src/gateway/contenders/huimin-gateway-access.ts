@@ -1,0 +1,43 @@
+/**
+ * Contender (e): our gateway with every feature buildGatewayFeatures switches on from config —
+ * partner authentication (HMAC-SM3, nonces in memory), scopes, masking, the signed subgraph
+ * context, rate limit, deadlines, overload protection, query limits, persisted operations as a
+ * safelist (production's default) and the audit trail — as a deployment without Redis or
+ * PostgreSQL runs it. The partners file is the bench's own (access.ts), and the bench partner
+ * registers the bench's two operations; the audit trail and that registry go to a temporary
+ * folder, removed on stop. The gateway ↔ subgraph key comes from the driver, which gave the
+ * upstream the same one.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildGatewayFeatures, loadGatewayConfig, startGateway } from '@huimin/gateway';
+import { BENCH_PARTNERS_FILE, loadBenchPartner } from '../access';
+import { QUERY_NAMES, QUERY_TEXTS } from '../queries';
+import { serveContender } from './serve-contender';
+
+serveContender(async (supergraphSdl) => {
+  const contextKey = process.env.HUIMIN_SUBGRAPH_CONTEXT_KEY;
+  if (!contextKey) throw new Error('contender (e) needs HUIMIN_SUBGRAPH_CONTEXT_KEY, the key the upstream subgraphs verify');
+  const dir = mkdtempSync(join(tmpdir(), 'huimin-bench-access-'));
+  const persistedFile = join(dir, 'persisted-operations.json');
+  writeFileSync(persistedFile, JSON.stringify({ [loadBenchPartner().id]: QUERY_NAMES.map((query) => QUERY_TEXTS[query]) }));
+  // Only these keys: DATABASE_URL or REDIS_URL from the caller's shell must not switch stores.
+  const env = {
+    PORT: '0',
+    HUIMIN_PARTNERS_FILE: BENCH_PARTNERS_FILE,
+    HUIMIN_AUDIT_FILE: join(dir, 'audit.jsonl'),
+    HUIMIN_SUBGRAPH_CONTEXT_KEY: contextKey,
+    HUIMIN_PERSISTED_OPERATIONS_FILE: persistedFile,
+    HUIMIN_PERSISTED_ONLY: 'true',
+  };
+  const config = loadGatewayConfig(env);
+  const gateway = await startGateway(config, supergraphSdl, await buildGatewayFeatures(config, env));
+  return {
+    url: gateway.url,
+    close: async () => {
+      await gateway.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
