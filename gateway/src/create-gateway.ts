@@ -22,6 +22,7 @@ import { probeSubgraphs } from './readiness';
 import { createListeningServer } from './http/tls-server';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 import { subgraphFetchFailure } from './features/deadline-subgraph-errors';
+import { refuseUnresolvedOperation } from './unresolved-operation';
 
 export interface RunningGateway {
   url: string;
@@ -73,6 +74,7 @@ export async function startGateway(
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      refuseUnresolvedOperation(),
       ...features.plugins,
     ],
   });

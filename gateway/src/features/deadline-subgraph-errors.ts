@@ -14,10 +14,12 @@ const BUREAU_OF_SUBGRAPH: Record<string, string> = {
   transit: 'TRANSIT',
 };
 
+// By name, not class: undici's abort reasons are DOMExceptions, which need not share our realm's Error.
+const nameOf = (value: unknown): unknown => (typeof value === 'object' && value !== null ? (value as { name?: unknown }).name : undefined);
+
 function isTimeout(error: unknown): boolean {
-  const name = error instanceof Error ? error.name : '';
-  const cause = error instanceof Error ? (error.cause as { name?: unknown } | undefined)?.name : undefined;
-  return name === 'TimeoutError' || name === 'AbortError' || cause === 'TimeoutError' || cause === 'AbortError';
+  const cause = typeof error === 'object' && error !== null ? (error as { cause?: unknown }).cause : undefined;
+  return [nameOf(error), nameOf(cause)].some((name) => name === 'TimeoutError' || name === 'AbortError');
 }
 
 function httpStatusOf(error: GraphQLError): number | undefined {

@@ -62,8 +62,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        // Answered, not hung up on: the rest is read and dropped while the refusal goes out.
+        req.removeAllListeners('data');
+        req.resume();
         reject(new ProtocolError('MALFORMED', 'body too large'));
-        req.destroy();
         return;
       }
       chunks.push(chunk);

@@ -37,7 +37,6 @@ export function describeBureauFaults(source: BureauSource, more?: (stack: () => 
 
     it.each(BUREAU_FAULTS)('$name', async ({ command, total }) => {
       const report: ScenarioReport = await runBureauFault(stack, source, command, live, { rounds: 2, concurrency: 4 });
-      console.log(JSON.stringify({ ...report, problems: report.problems.length }));
       expect(report.problems.slice(0, 20)).toEqual([]);
       expect(report.answers).toBe(2 * stack.people.length);
       // The fault showed: failed fields or stale values in the answers (only some under an error rate).

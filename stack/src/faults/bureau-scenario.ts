@@ -50,14 +50,30 @@ export async function untilWholeAndLive(stack: FaultStack, withinMs = FAULT_BREA
   return null;
 }
 
-/** Everyone once with no fault: fills the last known values and the live stamps. */
-export async function warmUp(stack: FaultStack, live: LiveStamps): Promise<string[]> {
-  const problems: string[] = [];
+/**
+ * Everyone whole and live with no fault set. A person whose answer is not is asked again (twice
+ * at most): on a shared two-core machine a healthy call now and then outlasts its timeout, and
+ * that is the system working, not damage left behind. Only what stays wrong is reported.
+ */
+export async function everyoneWhole(stack: FaultStack, live: LiveStamps): Promise<string[]> {
   const on = shanghaiToday();
-  // The first answer pays for TLS handshakes and cold code: not part of what is checked.
-  await ask(stack, stack.people[0]!, on);
-  await runBounded(stack.people, 4, async (p) => checkProbe(p, on, await ask(stack, p, on), null, live, problems));
+  const problems: string[] = [];
+  await runBounded(stack.people, 4, async (p) => {
+    let found: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      found = [];
+      checkProbe(p, on, await ask(stack, p, on), [], live, found);
+      if (found.length === 0) return;
+    }
+    problems.push(...found);
+  });
   return problems;
+}
+
+/** Fills the last known values and the live stamps; the first answer pays for TLS handshakes and cold code. */
+export async function warmUp(stack: FaultStack, live: LiveStamps): Promise<string[]> {
+  await ask(stack, stack.people[0]!, shanghaiToday());
+  return everyoneWhole(stack, live);
 }
 
 export async function runBureauFault(
@@ -81,13 +97,13 @@ export async function runBureauFault(
       report.failedFields += answer.errors?.length ?? 0;
       report.staleFields += JSON.stringify(answer.data ?? {}).split('"stale":true').length - 1;
       if (answer.elapsedMs > FAULT_DEADLINE_MS + DEADLINE_SLACK_MS) problems.push(`answer after ${Math.round(answer.elapsedMs)} ms, past the ${FAULT_DEADLINE_MS} ms deadline`);
-      checkProbe(p, on, answer, source, live, problems);
+      checkProbe(p, on, answer, [source], live, problems);
     });
   } finally {
     await stack.control.clear(bureau);
   }
   report.recoveryMs = await untilWholeAndLive(stack);
-  // And then everyone whole again.
-  await runBounded(stack.people, 4, async (p) => checkProbe(p, on, await ask(stack, p, on), null, live, problems));
+  // And then everyone whole again: nothing of the fault lingers.
+  problems.push(...(await everyoneWhole(stack, live)));
   return report;
 }

@@ -78,7 +78,7 @@ export function expectedWithOutage(program: Program, p: Person, on: string, civi
   return { eligible: null, reasons: sortedReasons([...reasons, 'SOURCE_UNAVAILABLE']) };
 }
 
-function checkEligibility(p: Person, on: string, got: Determination[] | undefined, failing: BureauSource | null, problems: string[]): void {
+function checkEligibility(p: Person, on: string, got: Determination[] | undefined, failing: readonly BureauSource[], problems: string[]): void {
   if (!got) return void problems.push('eligibility missing');
   for (const program of PROBE_PROGRAMS) {
     const determination = got.find((d) => d.program === program);
@@ -88,7 +88,7 @@ function checkEligibility(p: Person, on: string, got: Determination[] | undefine
     }
     const available = (source: BureauSource): boolean => determination.sources.find((s) => s.source === source)?.available ?? true;
     for (const source of ['CIVIL_AFFAIRS', 'MEDICAL_INSURANCE'] as const) {
-      if (!available(source) && source !== failing) problems.push(`eligibility ${program}: ${source} unavailable but not failing`);
+      if (!available(source) && !failing.includes(source)) problems.push(`eligibility ${program}: ${source} unavailable but not failing`);
     }
     const want = expectedWithOutage(program, p, on, available('CIVIL_AFFAIRS'), available('MEDICAL_INSURANCE'));
     const have = { eligible: determination.eligible, reasons: sortedReasons(determination.reasons) };
@@ -107,21 +107,28 @@ function checkStale(what: string, asOf: string, seenLive: string | undefined, pr
 
 const byCard = (a: { cardNo: string }, b: { cardNo: string }): number => a.cardNo.localeCompare(b.cardNo);
 
-/** Checks one answer; `live` records the live asOf values seen, for later stale checks. */
-export function checkProbe(p: Person, on: string, answer: GraphQLResponse<Answer>, failing: BureauSource | null, live: LiveStamps, problems: string[]): void {
+/**
+ * Checks one answer while the `failing` bureaus (none, one, or more) may fail; `live` records the
+ * live asOf values seen, for later stale checks.
+ */
+export function checkProbe(p: Person, on: string, answer: GraphQLResponse<Answer>, failing: readonly BureauSource[], live: LiveStamps, problems: string[]): void {
   const who = `person …${p.idNumber.slice(-4)}`;
   const say = (line: string): void => void problems.push(`${who}: ${line}`);
   if (answer.status !== 200) say(`HTTP ${answer.status}`);
   const failed = new Set<string>();
   for (const error of answer.errors ?? []) {
     const { code, source } = error.extensions ?? {};
-    if (failing === null) say(`error with no fault: ${String(code)} at ${error.path?.join('.')}`);
-    else if ((code !== 'UPSTREAM_UNAVAILABLE' && code !== 'UPSTREAM_TIMEOUT') || source !== failing) say(`error ${String(code)} source ${String(source)} at ${error.path?.join('.')}`);
+    const where = error.path?.join('.') ?? '(no path)';
+    const bureau = failing.find((b) => b === source);
+    if (bureau === undefined || (code !== 'UPSTREAM_UNAVAILABLE' && code !== 'UPSTREAM_TIMEOUT')) {
+      say(`error ${String(code)} source ${String(source)} at ${where}`);
+      continue;
+    }
     // A subgraph fetch that failed as a whole (the subgraph down or cut at the deadline) has no
     // path in Federation: any field of that bureau may be the one.
-    const aliases = error.path === undefined && failing !== null ? ALIASES_OF[failing] : [String(error.path?.[0])];
+    const aliases = error.path === undefined ? ALIASES_OF[bureau] : [String(error.path[0])];
     for (const alias of aliases) failed.add(alias);
-    if (failing !== null && !aliases.every((alias) => ALIASES_OF[failing].includes(alias as Alias))) say(`${failing} failed ${aliases.join()}, which does not need it`);
+    if (!aliases.every((alias) => ALIASES_OF[bureau].includes(alias as Alias))) say(`${bureau} failed ${aliases.join()}, which does not need it`);
   }
   const data: Answer = (answer.data ?? {}) as Answer;
   // An alias failed by the failing bureau may be null anywhere inside; every other must be whole.
@@ -148,7 +155,7 @@ export function checkProbe(p: Person, on: string, answer: GraphQLResponse<Answer
     same('medicalAccount amount', item?.amountFen ?? null, p.medical?.personalAccountBalanceFen ?? null);
     if (item?.stale) checkStale('medicalAccount', item.asOf, live.get(`account:${p.idNumber}`), problems);
     else if (item) live.set(`account:${p.idNumber}`, item.asOf);
-  } else if (failing === 'MEDICAL_INSURANCE' && p.medical && live.has(`account:${p.idNumber}`)) {
+  } else if (failing.includes('MEDICAL_INSURANCE') && p.medical && live.has(`account:${p.idNumber}`)) {
     say('medicalAccount failed although a last known value was there to serve');
   }
 
@@ -162,7 +169,7 @@ export function checkProbe(p: Person, on: string, answer: GraphQLResponse<Answer
       if (card.stale) checkStale(`card ${card.cardNo}`, card.asOf, live.get(`cards:${p.idNumber}`), problems);
       else live.set(`cards:${p.idNumber}`, card.asOf);
     }
-  } else if (failing === 'TRANSIT' && p.cards.length > 0 && live.has(`cards:${p.idNumber}`)) {
+  } else if (failing.includes('TRANSIT') && p.cards.length > 0 && live.has(`cards:${p.idNumber}`)) {
     say('card balances failed although last known values were there to serve');
   }
 

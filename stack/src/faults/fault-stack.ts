@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUREAU_SERVER_NAMES, createDevMaterial } from '@huimin/certs';
+import { BUREAU_SERVER_NAMES, createDevMaterial, type DevMaterial } from '@huimin/certs';
 import { loadGatewayConfig } from '@huimin/gateway';
 import { generatePopulation } from '@huimin/sandbox';
 import type { Population } from '@huimin/schema';
@@ -29,6 +29,10 @@ export interface TimedAnswer<T> extends GraphQLResponse<T> {
 
 export interface FaultStack {
   stack: RunningStack;
+  /** The CA the bureaus' certificates chain to, and the protocol keys on both sides. */
+  material: DevMaterial;
+  /** The card-status topics' prefix on the shared broker. */
+  mqttTopicPrefix: string;
   population: Population;
   /** People with a record at every bureau, then a few missing from some. */
   people: Person[];
@@ -46,6 +50,7 @@ export interface FaultStackOptions {
 export async function startFaultStack(options: FaultStackOptions = {}): Promise<FaultStack> {
   const population = generatePopulation({ size: 80, seed: 5 });
   const material = await createDevMaterial({ servers: BUREAU_SERVER_NAMES, partners: [] });
+  const mqttTopicPrefix = `huimin-fault-${randomBytes(6).toString('hex')}/transit`;
   const stack = await startStack({
     population,
     material,
@@ -58,7 +63,7 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? FAULT_UPSTREAM_TIMEOUT_MS,
     resilience: { breaker: FAULT_BREAKER },
     mqttUrl: process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
-    mqttTopicPrefix: `huimin-fault-${randomBytes(6).toString('hex')}/transit`,
+    mqttTopicPrefix,
   });
   const everywhere = (p: Person): boolean => p.civil !== null && p.medical !== null && p.disbursements.length > 0 && p.cards.length > 0;
   const all = peopleOf(population);
@@ -66,6 +71,8 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
   const urls = { civilAffairs: stack.bureaus.civilAffairs.url, medicalInsurance: stack.bureaus.medicalInsurance.url, finance: stack.bureaus.finance.url, transit: stack.bureaus.transit.url };
   return {
     stack,
+    material,
+    mqttTopicPrefix,
     population,
     people,
     control: createFaultControl(urls, material.caCertPem),
