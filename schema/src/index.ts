@@ -7,3 +7,4 @@ export * from './sdl';
 export * from './compose';
 export * from './time';
 export * from './error-docs';
+export * from './masking';

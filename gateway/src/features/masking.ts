@@ -21,28 +21,12 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { GatewayContext } from '../pipeline';
+import { maskIdNumber, maskName, maskPhone } from '@huimin/schema';
 import { partnerOf, type AuthenticatedPartner } from './partner-context';
 
+export { maskIdNumber, maskName, maskPhone };
+
 export type IdentityView = 'full' | 'masked';
-
-/** 张三丰 → 张*丰, 李四 → 李* (civil affairs masks the same way). */
-export function maskName(name: string): string {
-  const chars = Array.from(name);
-  if (chars.length <= 1) return name;
-  if (chars.length === 2) return `${chars[0]}*`;
-  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
-}
-
-/** 330102********1234 */
-export function maskIdNumber(idNumber: string): string {
-  return `${idNumber.slice(0, 6)}${'*'.repeat(8)}${idNumber.slice(-4)}`;
-}
-
-/** 138****5678 */
-export function maskPhone(phone: string): string {
-  if (phone.length < 7) return '*'.repeat(phone.length);
-  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
-}
 
 const MASKS: Record<string, (value: string) => string> = { name: maskName, idNumber: maskIdNumber, phone: maskPhone };
 const IDENTITY_TYPE = 'CitizenIdentity';
