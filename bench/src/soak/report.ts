@@ -55,20 +55,20 @@ export interface SoakFigures {
 }
 
 export function soakFigures(result: SoakResult): SoakFigures {
-  const phases = ['warm-up', 'steady', 'bureau down', 'recovering'];
-  const after = result.samples.filter((s) => s.phase !== 'warm-up');
+  const phases = ['start-up', 'steady', 'bureau down', 'recovering'];
+  const after = result.samples.filter((s) => s.phase !== 'start-up');
   const codes = new Map<string, number>();
   const statuses = new Map<number, number>();
   for (const sample of result.samples) {
     statuses.set(sample.status, (statuses.get(sample.status) ?? 0) + 1);
     for (const code of new Set(sample.codes)) codes.set(code, (codes.get(code) ?? 0) + 1);
   }
-  const memory = result.memory.filter((m) => m.at >= result.options.warmUpMs);
-  const lastHalf = result.memory.filter((m) => m.at >= result.options.durationMs / 2);
+  const memory = result.memory.filter((m) => m.at >= result.options.memoryWarmUpMs);
+  const lastHalf = memory.filter((m) => m.at >= (result.options.memoryWarmUpMs + result.options.durationMs) / 2);
   const range = (pick: (m: (typeof memory)[number]) => number): [number, number] =>
     memory.length === 0 ? [Number.NaN, Number.NaN] : [Math.min(...memory.map(pick)), Math.max(...memory.map(pick))];
   return {
-    latency: [...phases.map((phase) => summariseLatency(phase, result.samples.filter((s) => s.phase === phase))), summariseLatency('all after warm-up', after)],
+    latency: [...phases.map((phase) => summariseLatency(phase, result.samples.filter((s) => s.phase === phase))), summariseLatency('all after start-up', after)],
     codes,
     statuses,
     pastDeadline: result.samples.filter((s) => s.latencyMs > result.deadlineMs).length,
@@ -93,7 +93,7 @@ export function soakMarkdown(result: SoakResult, context: { command: string; loa
     `Run with \`${context.command}\` on ${new Date().toISOString().slice(0, 10)}: ${availableParallelism()} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average before ${context.loadBefore.map((l) => l.toFixed(2)).join(' / ')}, after ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (the machine is shared).`,
     ...(context.note ? ['', context.note] : []),
     '',
-    `Everything in one process on loopback, as \`npm start\` runs it (sandbox bureaus over their real protocols, four subgraphs, the gateway with every feature on), over a generated population of ${o.populationSize}. Open-loop load: ${o.ratePerSecond} requests a second whatever the answers (at most ${o.maxInFlight} in flight; ${result.skipped} not sent for that), each a signed \`counter-full\` query touching all four bureaus for a random person. After a ${o.warmUpMs / 1000} s warm-up, the ${o.flapping} bureau flaps: down ${o.flapDownMs / 1000} s of every ${o.flapPeriodMs / 1000} s (fault injection: connections dropped), "recovering" is the ${o.recoveringMs / 1000} s after it comes back. The counter deadline is ${result.deadlineMs} ms.`,
+    `Everything in one process on loopback, as \`npm start\` runs it (sandbox bureaus over their real protocols, four subgraphs, the gateway with every feature on), over a generated population of ${o.populationSize}. Open-loop load: ${o.ratePerSecond} requests a second whatever the answers (at most ${o.maxInFlight} in flight; ${result.skipped} not sent for that), each a signed \`counter-full\` query touching all four bureaus for a random person. After a ${o.startUpMs / 1000} s start-up, the ${o.flapping} bureau flaps until the end: down ${o.flapDownMs / 1000} s of every ${o.flapPeriodMs / 1000} s (fault injection: connections dropped); "recovering" is the ${o.recoveringMs / 1000} s after it comes back. The counter deadline is ${result.deadlineMs} ms.`,
     '',
     '## Latency (ms, client side)',
     '',
@@ -103,7 +103,7 @@ export function soakMarkdown(result: SoakResult, context: { command: string; loa
     '',
     `Answers past the ${result.deadlineMs} ms deadline: ${f.pastDeadline}. HTTP statuses: ${[...f.statuses].map(([s, n]) => `${s} × ${n}`).join(', ')}. Error codes (answers carrying each): ${f.codes.size === 0 ? 'none' : [...f.codes].map(([c, n]) => `${c} × ${n}`).join(', ')}.`,
     '',
-    '## Memory after warm-up',
+    `## Memory after warm-up (from minute ${(o.memoryWarmUpMs / 60_000).toFixed(0)})`,
     '',
     `Sampled every ${o.memoryEveryMs / 1000} s${context.gcExposed ? ' after a full collection (`--expose-gc`)' : ' (no forced collection: run node with --expose-gc for steadier figures)'}; the whole process — bureaus, subgraphs, gateway and the load generator.`,
     '',
@@ -112,7 +112,7 @@ export function soakMarkdown(result: SoakResult, context: { command: string; loa
     `| heap used | ${mb(f.heapRangeMb[0])} | ${mb(f.heapRangeMb[1])} | ${f.heapSlopeMbPerMin.toFixed(2)} | ${f.heapSlopeLastHalfMbPerMin.toFixed(2)} |`,
     `| RSS | ${mb(f.rssRangeMb[0])} | ${mb(f.rssRangeMb[1])} | ${f.rssSlopeMbPerMin.toFixed(2)} | ${f.rssSlopeLastHalfMbPerMin.toFixed(2)} |`,
     '',
-    'Growth while the load is young is expected and bounded: every protocol keeps the nonces it has seen for its 300 s replay window (both sides of every bureau call, and the gateway its partners\' nonces), and the last-known balances fill as people are asked; both level off once the window has turned over and the population has been seen.',
+    'The warm-up is long on purpose: every protocol keeps each nonce it has seen for twice its 300 s replay window (both sides of every bureau call, about 130 bytes each, and the gateway its partners\' nonces), so under steady load memory climbs for the first ten minutes by design — about fifteen nonces a request — and the last-known balances fill as the population is asked. What trend remains after it includes the soak\'s own record of every request (about 100 bytes each).',
     '',
     '| minute | heap used MB | RSS MB |',
     '| ---: | ---: | ---: |',

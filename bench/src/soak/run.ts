@@ -1,6 +1,7 @@
 /**
- * `npm run bench:soak` (node --expose-gc bench/dist/soak/run.js [--minutes 10] [--rate 40]):
- * the soak, then bench/results/soak.md. Loopback only, bounded load; see soak.ts.
+ * `npm run bench:soak` (node --expose-gc bench/dist/soak/run.js [--minutes 10]
+ * [--warm-up-minutes 11] [--rate 20]): the soak — its memory warm-up, then the minutes measured —
+ * and bench/results/soak.md. Loopback only, bounded load; see soak.ts.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -11,16 +12,22 @@ import { soakMarkdown } from './report';
 import { DEFAULT_SOAK, runSoak } from './soak';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { minutes: { type: 'string' }, rate: { type: 'string' }, note: { type: 'string' }, out: { type: 'string' } } });
-  const minutes = Number(values.minutes ?? DEFAULT_SOAK.durationMs / 60_000);
+  const { values } = parseArgs({ options: { minutes: { type: 'string' }, 'warm-up-minutes': { type: 'string' }, rate: { type: 'string' }, note: { type: 'string' }, out: { type: 'string' } } });
+  // The soak proper, measured after the memory warm-up.
+  const minutes = Number(values.minutes ?? 10);
+  const warmUpMinutes = Number(values['warm-up-minutes'] ?? DEFAULT_SOAK.memoryWarmUpMs / 60_000);
   const rate = Number(values.rate ?? DEFAULT_SOAK.ratePerSecond);
-  if (!(minutes > 0 && minutes <= 60) || !(rate > 0 && rate <= 500)) throw new Error('--minutes must be in (0, 60] and --rate in (0, 500]');
+  if (!(minutes > 0 && minutes <= 60) || !(warmUpMinutes >= 0 && warmUpMinutes <= 60) || !(rate > 0 && rate <= 500)) {
+    throw new Error('--minutes must be in (0, 60], --warm-up-minutes in [0, 60] and --rate in (0, 500]');
+  }
   const loadBefore = loadavg();
-  const durationMs = minutes * 60_000;
-  // A short run keeps the same shape: a sixth of it warm-up, then flaps.
-  const warmUpMs = Math.min(DEFAULT_SOAK.warmUpMs, durationMs / 6);
-  const result = await runSoak({ durationMs, warmUpMs, ratePerSecond: rate, ...(process.env.MQTT_URL ? { mqttUrl: process.env.MQTT_URL } : {}) });
-  const command = `node --expose-gc bench/dist/soak/run.js --minutes ${minutes} --rate ${rate}`;
+  const memoryWarmUpMs = warmUpMinutes * 60_000;
+  const durationMs = memoryWarmUpMs + minutes * 60_000;
+  const result = await runSoak({
+    durationMs, memoryWarmUpMs, startUpMs: Math.min(DEFAULT_SOAK.startUpMs, durationMs / 6), ratePerSecond: rate,
+    ...(process.env.MQTT_URL ? { mqttUrl: process.env.MQTT_URL } : {}),
+  });
+  const command = `node --expose-gc bench/dist/soak/run.js --minutes ${minutes} --warm-up-minutes ${warmUpMinutes} --rate ${rate}`;
   const out = values.out ?? join(__dirname, '..', '..', 'results', 'soak.md');
   writeFileSync(out, soakMarkdown(result, { command, loadBefore, gcExposed: gcExposed(), ...(values.note ? { note: values.note } : {}) }));
   process.stdout.write(`${JSON.stringify({ msg: 'soak done', out, requests: result.samples.length })}\n`);

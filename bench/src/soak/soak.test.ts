@@ -4,8 +4,8 @@ import { phaseAt, runSoak, DEFAULT_SOAK } from './soak';
 import { slopePerMinute } from './memory';
 
 it('places requests in the flap cycle', () => {
-  const o = { ...DEFAULT_SOAK, warmUpMs: 1000, flapPeriodMs: 1000, flapDownMs: 300, recoveringMs: 200 };
-  expect([500, 1000, 1299, 1300, 1499, 1500, 2000].map((t) => phaseAt(t, o))).toEqual(['warm-up', 'bureau down', 'bureau down', 'recovering', 'recovering', 'steady', 'bureau down']);
+  const o = { ...DEFAULT_SOAK, startUpMs: 1000, flapPeriodMs: 1000, flapDownMs: 300, recoveringMs: 200 };
+  expect([500, 1000, 1299, 1300, 1499, 1500, 2000].map((t) => phaseAt(t, o))).toEqual(['start-up', 'bureau down', 'bureau down', 'recovering', 'recovering', 'steady', 'bureau down']);
 });
 
 it('measures the memory trend per minute', () => {
@@ -15,7 +15,7 @@ it('measures the memory trend per minute', () => {
 
 it('runs the stack under load while a bureau flaps, and reports it', async () => {
   const result = await runSoak({
-    durationMs: 7000, warmUpMs: 2000, ratePerSecond: 10, flapPeriodMs: 3000, flapDownMs: 1500, recoveringMs: 500, memoryEveryMs: 1000,
+    durationMs: 7000, startUpMs: 2000, memoryWarmUpMs: 3000, ratePerSecond: 10, flapPeriodMs: 3000, flapDownMs: 1500, recoveringMs: 500, memoryEveryMs: 1000,
     populationSize: 200, mqttUrl: process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
   });
   const figures = soakFigures(result);
@@ -26,5 +26,6 @@ it('runs the stack under load while a bureau flaps, and reports it', async () =>
   expect(down.length).toBeGreaterThan(0);
   expect(down.every((s) => s.codes.every((code) => code === 'UPSTREAM_UNAVAILABLE' || code === 'UPSTREAM_TIMEOUT'))).toBe(true);
   expect(result.memory.length).toBeGreaterThanOrEqual(5);
+  expect(Number.isFinite(soakFigures(result).heapSlopeMbPerMin)).toBe(true);
   expect(soakMarkdown(result, { command: 'test', loadBefore: [0, 0, 0], gcExposed: false })).toContain('| bureau down |');
 }, 60_000);
