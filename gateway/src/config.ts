@@ -46,6 +46,8 @@ export interface GatewayConfig {
   overload: OverloadConfig;
   /** HUIMIN_SHUTDOWN_GRACE_MS: on shutdown, how long /ready answers 503 while requests are still taken. Default 5000 in production, 0 otherwise. */
   shutdownGraceMs: number;
+  /** HUIMIN_EXECUTOR: `huimin` (default) runs query plans with gateway/src/execution; `apollo` with @apollo/gateway's own executor. */
+  executor: 'huimin' | 'apollo';
 }
 
 export class ConfigError extends Error {
@@ -111,7 +113,14 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       maxQueueWaitMs: integer(env, 'HUIMIN_MAX_QUEUE_WAIT_MS', DEFAULT_OVERLOAD.maxQueueWaitMs, 0, 600_000),
     },
     shutdownGraceMs: integer(env, 'HUIMIN_SHUTDOWN_GRACE_MS', env.NODE_ENV === 'production' ? 5000 : 0, 0, 600_000),
+    executor: executorChoice(env.HUIMIN_EXECUTOR),
   };
+}
+
+function executorChoice(raw: string | undefined): 'huimin' | 'apollo' {
+  if (raw === undefined || raw === '' || raw === 'huimin') return 'huimin';
+  if (raw === 'apollo') return 'apollo';
+  throw new ConfigError(`HUIMIN_EXECUTOR must be huimin or apollo, got "${raw}"`);
 }
 
 function hexKey(env: Record<string, string | undefined>, key: string): Buffer | null {

@@ -1,10 +1,12 @@
 /**
  * The composition root: @apollo/gateway inside @apollo/server, served on node:http with
- * GET /health (process up) and GET /ready (supergraph loaded, every subgraph reachable).
+ * GET /health (process up) and GET /ready (supergraph loaded, every subgraph reachable). Query
+ * plans are run by our executor (execution/plan-executor.ts) unless HUIMIN_EXECUTOR=apollo, and
+ * every subgraph call goes through subgraph-data-source.ts.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { GatewayGraphQLRequest } from '@apollo/server-gateway-interface';
 import {
@@ -21,8 +23,10 @@ import { RequestRejected, handleGraphQLRequest, sendJson, sendRejection } from '
 import { probeSubgraphs } from './readiness';
 import { createListeningServer } from './http/tls-server';
 import { createSubgraphFetcher } from './subgraph-fetcher';
+import { SubgraphDataSource } from './subgraph-data-source';
 import { subgraphFetchFailure } from './features/deadline-subgraph-errors';
 import { refuseUnresolvedOperation } from './unresolved-operation';
+import { withPlanExecutor } from './execution/plan-executor';
 
 export interface RunningGateway {
   url: string;
@@ -44,28 +48,28 @@ export async function startGateway(
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const subgraphFetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
   const subgraphs: Array<{ name: string; url: string }> = [];
+  const dataSources = new Map<string, GraphQLDataSource>();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const resolvedUrl = config.subgraphUrls[name] ?? url ?? '';
       subgraphs.push({ name, url: resolvedUrl });
-      return new RemoteGraphQLDataSource<GatewayContext>({
+      const dataSource = new SubgraphDataSource({
+        name,
         url: resolvedUrl,
         fetcher: subgraphFetcher.fetcher,
-        willSendRequest: async ({ request, context }) => {
-          // Health checks and schema loads carry no partner context.
-          if (!isGatewayContext(context)) return;
-          for (const hook of features.subgraphRequestHooks) await hook({ subgraph: name, request, context });
-        },
+        // Health checks and schema loads carry no partner context.
+        isGatewayContext,
+        hooks: features.subgraphRequestHooks,
         // A subgraph down or past the deadline names its bureau (UPSTREAM_*), not INTERNAL.
-        didEncounterError: (error: Error) => {
-          throw subgraphFetchFailure(name, error);
-        },
+        onError: (error) => subgraphFetchFailure(name, error),
       });
+      dataSources.set(name, dataSource);
+      return dataSource;
     },
   });
   const server = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: config.executor === 'huimin' ? withPlanExecutor(gateway, supergraphSdl, dataSources) : gateway,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     formatError: formatPartnerError,
@@ -90,8 +94,8 @@ export async function startGateway(
       // The probe goes through the same subgraph hooks as operations (signed, no partner), so a
       // subgraph that would refuse the gateway's context shows up here as not ready.
       const probeContext: GatewayContext = { requestId: randomUUID(), receivedAt: Date.now(), http: { req, rawBody: Buffer.alloc(0) } };
-      const prepare = async (subgraph: string, request: GatewayGraphQLRequest): Promise<void> => {
-        for (const hook of features.subgraphRequestHooks) await hook({ subgraph, request, context: probeContext });
+      const prepare = async (subgraph: string, request: GatewayGraphQLRequest, body: string): Promise<void> => {
+        for (const hook of features.subgraphRequestHooks) await hook({ subgraph, request, context: probeContext, body });
       };
       void probeSubgraphs(subgraphs, subgraphFetcher.fetcher, config.readyProbeTimeoutMs, prepare).then((probes) => {
         const ready = probes.every((probe) => probe.reachable);

@@ -27,8 +27,11 @@ export interface HttpGuard {
   done?(context: GatewayContext): void;
 }
 
-/** Adds headers (signed context, deadlines) to each request the gateway sends a subgraph. */
-export type SubgraphRequestHook = (args: { subgraph: string; request: GatewayGraphQLRequest; context: GatewayContext }) => void | Promise<void>;
+/**
+ * Adds headers (signed context, deadlines) to each request the gateway sends a subgraph. `body`
+ * is the exact JSON text that will be sent; hooks add headers and change nothing else.
+ */
+export type SubgraphRequestHook = (args: { subgraph: string; request: GatewayGraphQLRequest; context: GatewayContext; body: string }) => void | Promise<void>;
 
 export interface GatewayFeatures {
   guards: HttpGuard[];

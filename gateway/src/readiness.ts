@@ -3,7 +3,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GatewayGraphQLRequest } from '@apollo/server-gateway-interface';
 
 /** Adds what a subgraph needs to answer the probe (the gateway's signed context), like any subgraph request. */
-export type ProbePreparer = (subgraph: string, request: GatewayGraphQLRequest) => Promise<void>;
+export type ProbePreparer = (subgraph: string, request: GatewayGraphQLRequest, body: string) => Promise<void>;
 
 export interface SubgraphProbe {
   name: string;
@@ -21,13 +21,10 @@ export async function probeSubgraphs(
       try {
         const headers = new Headers({ 'content-type': 'application/json', 'apollo-require-preflight': 'true' });
         const request: GatewayGraphQLRequest = { query: '{ __typename }', http: { method: 'POST', url, headers } };
-        if (prepare) await prepare(name, request);
+        const body = JSON.stringify({ query: request.query });
+        if (prepare) await prepare(name, request, body);
         const response = await Promise.race([
-          fetcher(url, {
-            method: 'POST',
-            headers: Object.fromEntries(headers),
-            body: JSON.stringify({ query: request.query }),
-          }),
+          fetcher(url, { method: 'POST', headers: Object.fromEntries(headers), body }),
           new Promise<never>((_, reject) => setTimeout(() => reject(new Error('probe timeout')), timeoutMs).unref()),
         ]);
         await response.text();
