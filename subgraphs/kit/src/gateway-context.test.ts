@@ -10,11 +10,13 @@ function gatewayHeaders(key: Buffer, payload: Record<string, unknown>): Record<s
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return {
     'x-huimin-context': encoded,
-    'x-huimin-context-signature': createHmac('sm3', key).update(`huimin-subgraph-context/v1\n${encoded}`).digest('hex'),
+    'x-huimin-context-signature': createHmac('sm3', key).update(`huimin-subgraph-context/v2\n${encoded}`).digest('hex'),
   };
 }
 
-const bodyHash = (query: string, variables: unknown): string => createHash('sm3').update(`${query}\n${JSON.stringify(variables ?? null)}`).digest('hex');
+/** The body exactly as `ask` sends it; the context binds SM3 of those bytes. */
+const bodyOf = (query: string, variables: unknown): string => JSON.stringify({ query, variables });
+const bodyHash = (query: string, variables: unknown): string => createHash('sm3').update(bodyOf(query, variables)).digest('hex');
 
 const SDL = gql`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@requiresScopes", "@authenticated"])
@@ -46,13 +48,13 @@ describe('subgraphs trust only the gateway', () => {
   afterAll(() => subgraph.close());
 
   async function ask(query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: Record<string, unknown>; errors?: Array<{ extensions: { code: string } }> } }> {
-    const response = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: bodyOf(query, variables) });
     return { status: response.status, body: (await response.json()) as never };
   }
 
   function signedFor(query: string, scopes: string[], overrides: Record<string, unknown> = {}, variables?: unknown): Record<string, string> {
     return gatewayHeaders(key, {
-      v: 1, sub: 'finance', rid: 'r1', iat: clock.now, partner: 'demo-app', purpose: 'BENEFIT_SERVICE', scopes, identity: 'masked',
+      v: 2, sub: 'finance', rid: 'r1', iat: clock.now, partner: 'demo-app', purpose: 'BENEFIT_SERVICE', scopes, identity: 'masked',
       body: bodyHash(query, variables), ...overrides,
     });
   }
@@ -67,8 +69,9 @@ describe('subgraphs trust only the gateway', () => {
     const query = '{ programs }';
     const refused = [
       {},
-      gatewayHeaders(randomBytes(32), { v: 1, sub: 'finance', iat: clock.now, partner: 'demo-app', scopes: [], body: bodyHash(query, undefined) }),
+      gatewayHeaders(randomBytes(32), { v: 2, sub: 'finance', iat: clock.now, partner: 'demo-app', scopes: [], body: bodyHash(query, undefined) }),
       signedFor(query, [], { sub: 'transit' }),
+      signedFor(query, [], { v: 1 }),
       signedFor(query, [], { iat: clock.now - 61_000 }),
       signedFor('{ secret }', ['audit:read']),
     ];
@@ -80,6 +83,13 @@ describe('subgraphs trust only the gateway', () => {
     const withVariables = 'query($s: Boolean!) { programs @include(if: $s) }';
     expect((await ask(withVariables, signedFor(withVariables, [], {}, { s: false }), { s: true })).status).toBe(401);
     expect((await ask(withVariables, signedFor(withVariables, [], {}, { s: true }), { s: true })).body.data).toEqual({ programs: ['A'] });
+    // The same query and variables serialised differently are other bytes: refused.
+    const spaced = await fetch(subgraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signedFor(withVariables, [], {}, { s: true }) },
+      body: JSON.stringify({ query: withVariables, variables: { s: true } }, null, 1),
+    });
+    expect(spaced.status).toBe(401);
   });
 
   it('checks the scopes of the fields it owns again', async () => {

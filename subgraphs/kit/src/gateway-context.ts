@@ -11,7 +11,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 export const GATEWAY_CONTEXT_HEADER = 'x-huimin-context';
 export const GATEWAY_CONTEXT_SIGNATURE_HEADER = 'x-huimin-context-signature';
-const SIGNING_LABEL = 'huimin-subgraph-context/v1\n';
+const SIGNING_LABEL = 'huimin-subgraph-context/v2\n';
 
 export interface GatewayTrust {
   /** The gateway↔subgraph HMAC-SM3 key (HUIMIN_SUBGRAPH_CONTEXT_KEY). */
@@ -36,15 +36,13 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-function bodyHash(body: unknown): string | null {
-  if (typeof body !== 'object' || body === null) return null;
-  const { query, variables } = body as { query?: unknown; variables?: unknown };
-  if (typeof query !== 'string') return null;
-  return createHash('sm3').update(`${query}\n${JSON.stringify(variables ?? null)}`, 'utf8').digest('hex');
+/** hex SM3 of the request body as received (the gateway signed the same bytes). */
+function bodyHash(rawBody: string): string {
+  return createHash('sm3').update(rawBody, 'utf8').digest('hex');
 }
 
-/** The verified caller, or null when the request must be refused. */
-export function verifyGatewayContext(subgraph: string, headers: IncomingHttpHeaders, body: unknown, trust: GatewayTrust): GatewayCaller | null {
+/** The verified caller, or null when the request must be refused. `rawBody`: the POST body as received. */
+export function verifyGatewayContext(subgraph: string, headers: IncomingHttpHeaders, rawBody: string, trust: GatewayTrust): GatewayCaller | null {
   const encoded = header(headers, GATEWAY_CONTEXT_HEADER);
   const signature = header(headers, GATEWAY_CONTEXT_SIGNATURE_HEADER);
   if (!encoded || !signature || !/^[0-9a-f]{64}$/.test(signature)) return null;
@@ -57,9 +55,9 @@ export function verifyGatewayContext(subgraph: string, headers: IncomingHttpHead
     return null;
   }
   const now = (trust.clock ?? Date.now)();
-  if (payload.v !== 1 || payload.sub !== subgraph || typeof payload.iat !== 'number') return null;
+  if (payload.v !== 2 || payload.sub !== subgraph || typeof payload.iat !== 'number') return null;
   if (Math.abs(now - payload.iat) > (trust.maxSkewMs ?? 60_000)) return null;
-  if (payload.body !== bodyHash(body)) return null;
+  if (typeof payload.body !== 'string' || payload.body !== bodyHash(rawBody)) return null;
   const scopes = Array.isArray(payload.scopes) ? payload.scopes.filter((s): s is string => typeof s === 'string') : [];
   return {
     partner: typeof payload.partner === 'string' ? payload.partner : null,

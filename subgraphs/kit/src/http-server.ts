@@ -17,8 +17,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   host?: string;
   /** 0 picks a free port (tests). */
   port?: number;
-  /** Whether the request may be served (the gateway's signed context); false answers 401 UNAUTHENTICATED. */
-  authorize?: (request: IncomingMessage, body: unknown) => boolean;
+  /** Whether the request may be served (the gateway's signed context, over the body as received); false answers 401 UNAUTHENTICATED. */
+  authorize?: (request: IncomingMessage, rawBody: string) => boolean;
   /** Routes beside /graphql and /health (a webhook); each reads its own body and does its own authentication. */
   routes?: readonly HttpRoute[];
 }
@@ -94,13 +94,15 @@ export async function serveOverHttp<TContext extends BaseContext>(options: Serve
     if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'not found' });
     if (request.method !== 'GET' && request.method !== 'POST') return sendJson(response, 405, { error: 'method not allowed' });
     let body: unknown;
+    let rawBody = '';
     try {
-      body = request.method === 'POST' ? parseBody(await readBody(request), request.headers['content-type']) : undefined;
+      rawBody = request.method === 'POST' ? await readBody(request) : '';
+      body = request.method === 'POST' ? parseBody(rawBody, request.headers['content-type']) : undefined;
     } catch (error) {
       const status = error instanceof BodyTooLarge ? 413 : 400;
       return sendJson(response, status, { errors: [{ message: 'Unreadable request body', extensions: { code: 'BAD_REQUEST' } }] });
     }
-    if (options.authorize && !options.authorize(request, body)) {
+    if (options.authorize && !options.authorize(request, rawBody)) {
       return sendJson(response, 401, { errors: [{ message: 'Only the gateway may call this subgraph', extensions: { code: 'UNAUTHENTICATED' } }] });
     }
     const answer = await server.executeHTTPGraphQLRequest({

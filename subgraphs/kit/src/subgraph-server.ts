@@ -71,8 +71,8 @@ export async function startSubgraphServer<TContext extends BaseContext>(options:
     routes: options.routes,
     ...(trust
       ? {
-          authorize: (request: IncomingMessage, body: unknown) => {
-            const caller = verifyGatewayContext(options.name, request.headers, body, trust);
+          authorize: (request: IncomingMessage, rawBody: string) => {
+            const caller = verifyGatewayContext(options.name, request.headers, rawBody, trust);
             if (caller) rememberCaller(request, caller);
             return caller !== null;
           },
