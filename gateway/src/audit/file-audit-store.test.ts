@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditStore } from './audit-store';
@@ -40,6 +40,24 @@ describe('file audit store', () => {
     expect(next).toMatchObject({ seq: 31, prevHash: first[29]!.hash });
     expect(await store.head()).toEqual({ seq: 31, hash: next.hash });
     expect(await verifyFile(file)).toEqual({ code: 0, out: expect.stringContaining('intact: 31 records') });
+  });
+
+  it('after a crash that lost the last head writes, continues from the file and repairs the head', async () => {
+    store = await openFileAuditStore(file);
+    const records = [];
+    for (let i = 0; i < 5; i += 1) records.push(await store.append(sampleEntry(i)));
+    await store.close();
+    store = undefined;
+    // The records were fsynced; the head write of the last two batches never reached the disk.
+    writeFileSync(`${file}.head`, JSON.stringify({ seq: 3, hash: records[2]!.hash }));
+    store = await openFileAuditStore(file);
+    expect((await store.append(sampleEntry(5))).seq).toBe(6);
+    expect(await verifyFile(file)).toEqual({ code: 0, out: expect.stringContaining('intact: 6 records') });
+    await store.close();
+    store = undefined;
+    // A head naming no record in the file is not a lag: records were removed or replaced.
+    writeFileSync(`${file}.head`, JSON.stringify({ seq: 4, hash: 'f'.repeat(64) }));
+    await expect(openFileAuditStore(file)).rejects.toBeInstanceOf(AuditChainMismatch);
   });
 
   it('refuses a second writer of the same file (it would fork the chain)', async () => {
@@ -89,13 +107,18 @@ describe('file audit store', () => {
   });
 
   it('rejects the append when the write fails, and appends again once the disk is back', async () => {
-    store = await openFileAuditStore(file);
+    let diskFull = false;
+    store = await openFileAuditStore(file, {
+      writeHead: async (bytes) => {
+        if (diskFull) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        writeFileSync(`${file}.head`, bytes);
+      },
+    });
     await store.append(sampleEntry(0));
-    // A head file that cannot be replaced (a directory in its way) fails the batch after the data write.
-    rmSync(`${file}.head`);
-    mkdirSync(`${file}.head`);
-    await expect(store.append(sampleEntry(1))).rejects.toThrow();
-    rmSync(`${file}.head`, { recursive: true });
+    // The head write fails after the data write: the batch is rejected and its line taken back.
+    diskFull = true;
+    await expect(store.append(sampleEntry(1))).rejects.toThrow('ENOSPC');
+    diskFull = false;
     const again = await store.append(sampleEntry(2));
     expect(again.seq).toBe(2);
     expect(linesOf(file)).toHaveLength(2);
