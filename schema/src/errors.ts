@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   IDEMPOTENCY_KEY_REUSED: { httpStatus: 200, description: 'The partner already used this idempotency key for a different top-up (another card, amount, channel or payment reference). Nothing was recorded.' },
   TOPUP_NOT_REFUNDABLE: { httpStatus: 200, description: 'confirmTopUpRefund names no top-up of this partner in `REFUND_REQUIRED` (or already `REFUNDED` with another refund reference).' },
   BAD_USER_INPUT: { httpStatus: 200, description: 'An argument is malformed or out of range (dates, cursors, page sizes, batch sizes, mutually exclusive arguments).' },
-  BAD_REQUEST: { httpStatus: 400, description: 'The HTTP request is not a GraphQL request: wrong method or content type, body not JSON, or no query; or it lacks the X-Huimin-Purpose header.' },
+  BAD_REQUEST: { httpStatus: 400, description: 'The HTTP request is not a GraphQL request: wrong method or content type, body not JSON, or no query; an APQ hash that is not the SHA-256 of the query sent with it; or it lacks the X-Huimin-Purpose header.' },
   GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The query is not valid GraphQL syntax.' },
   GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The query does not match the schema.' },
   QUERY_TOO_COMPLEX: { httpStatus: 400, description: 'The query exceeds a depth, alias, token or cost limit; `extensions.limit` names it.' },

@@ -13,12 +13,21 @@ export function shanghaiDate(epochMs: number): string {
   return new Date(epochMs + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-/** Whole years completed on `on`; a 29 February birthday ages on 1 March in non-leap years. */
+/** The decimal number in `text` from `start`, `length` digits long (no allocation: ageOn runs per citizen and rule). */
+function digitsAt(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let index = start; index < start + length; index += 1) value = value * 10 + (text.charCodeAt(index) - 48);
+  return value;
+}
+
+/**
+ * Whole years completed on `on` (both YYYY-MM-DD); a 29 February birthday ages on 1 March in
+ * non-leap years (on 28 February the month-day 0228 is still below 0229).
+ */
 export function ageOn(birthDate: string, on: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [oy, om, od] = on.split('-').map(Number) as [number, number, number];
-  const hadBirthday = om > bm || (om === bm && od >= bd);
-  return oy - by - (hadBirthday ? 0 : 1);
+  const birthMonthDay = digitsAt(birthDate, 5, 2) * 100 + digitsAt(birthDate, 8, 2);
+  const onMonthDay = digitsAt(on, 5, 2) * 100 + digitsAt(on, 8, 2);
+  return digitsAt(on, 0, 4) - digitsAt(birthDate, 0, 4) - (onMonthDay >= birthMonthDay ? 0 : 1);
 }
 
 /** The first day of a YYYY-MM period. */

@@ -86,6 +86,9 @@ describe('limits through the gateway', () => {
     expect(byHash.data!.citizen.id).toBe(citizenId);
     const unknown = await signedPost(stack.gatewayUrl, persisted('{ subsidyPrograms { name } }'), 'demo-app');
     expect(unknown.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    // A hash sent with a query it is not the hash of: the client's mistake, said as such.
+    const mismatched = await signedPost(stack.gatewayUrl, { query: PROGRAMMES, ...persisted('{ subsidyPrograms { name } }') }, 'demo-app');
+    expect({ status: mismatched.status, code: mismatched.errors?.[0]?.extensions?.code }).toEqual({ status: 400, code: 'BAD_REQUEST' });
   });
 
   it('with HUIMIN_PERSISTED_ONLY accepts only what the partner registered', async () => {

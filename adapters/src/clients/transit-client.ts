@@ -33,7 +33,7 @@ export interface TransitClientOptions {
   /** Per-call timeout when the call does not set one; 3000 ms. */
   timeoutMs?: number;
   clock?: Clock;
-  /** Retries, circuit breaker and deadlines of the card reads (createBureauPolicy); deadlines only without it. */
+  /** Retries (reads only), circuit breaker and deadlines (createBureauPolicy); deadlines only without it. */
   callPolicy?: BureauCallPolicy;
 }
 
@@ -52,7 +52,7 @@ export function createTransitClient(options: TransitClientOptions): TransitHttpC
   const clock = options.clock ?? systemClock;
   const defaultTimeoutMs = options.timeoutMs ?? 3000;
   const dispatcher = createBureauDispatcher(options.tls);
-  // Reads only: top-ups move money and are never retried here.
+  // Reads are retried; a top-up moves money and gets one attempt (policy.once).
   const policy = options.callPolicy ?? deadlineOnlyPolicy(SOURCE);
 
   /** One sealed exchange; no payload means GET with an empty (still signed) body. */
@@ -100,11 +100,13 @@ export function createTransitClient(options: TransitClientOptions): TransitHttpC
   return {
     queryCards: (cardNos, call) => inBatches(cardNos, clock, (batch) => policy.read(call, defaultTimeoutMs, (attempt) => cardsChunk(batch, attempt))),
     cardsByOwner: (idNumbers, call) => inBatches(idNumbers, clock, (batch) => policy.read(call, defaultTimeoutMs, (attempt) => ownersChunk(batch, attempt))),
-    topUp: (request, call) => topUpAnswer(exchange(TRANSIT_TOPUPS_PATH, request, call), request.topUpId),
+    // Moves money: one attempt (the deadline and the breaker still apply), never a retry here;
+    // the caller asks getTopUp, which is a read, to learn what became of it.
+    topUp: (request, call) => policy.once(call, defaultTimeoutMs, (attempt) => topUpAnswer(exchange(TRANSIT_TOPUPS_PATH, request, attempt), request.topUpId)),
     getTopUp: (topUpId, call) => {
       // The id goes into the path, which the spec's MAC does not cover: refuse anything but the id alphabet.
       if (!TOP_UP_ID.test(topUpId)) return Promise.reject(new RangeError('topUpId must be 1–64 of A–Z a–z 0–9 _ -'));
-      return topUpAnswer(exchange(`${TRANSIT_TOPUPS_PATH}/${topUpId}`, undefined, call), topUpId);
+      return policy.read(call, defaultTimeoutMs, (attempt) => topUpAnswer(exchange(`${TRANSIT_TOPUPS_PATH}/${topUpId}`, undefined, attempt), topUpId));
     },
   };
 }

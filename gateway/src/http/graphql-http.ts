@@ -3,6 +3,7 @@
  * to executeHTTPGraphQLRequest, and the answer written back. Fewer layers is fewer CPU cycles
  * per request, which is most of what a gateway spends.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 
@@ -51,6 +52,21 @@ function parseJsonBody(raw: Buffer): unknown {
   }
 }
 
+/**
+ * A body carrying both a query and an APQ hash that is not that query's SHA-256: Apollo Server
+ * answers it with an uncoded error (which would reach partners as INTERNAL); it is the client's
+ * mistake, so it is refused here as BAD_REQUEST.
+ */
+function assertPersistedHashMatches(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const { query, extensions } = body as { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } };
+  const hash = extensions?.persistedQuery?.sha256Hash;
+  if (typeof query !== 'string' || typeof hash !== 'string') return;
+  if (createHash('sha256').update(query).digest('hex') !== hash.toLowerCase()) {
+    throw new RequestRejected(400, 'BAD_REQUEST', 'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it');
+  }
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
@@ -82,6 +98,7 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
     search: queryStart >= 0 ? url.slice(queryStart) : '',
     body: req.method === 'POST' ? parseJsonBody(raw) : undefined,
   };
+  assertPersistedHashMatches(httpGraphQLRequest.body);
   // The context is built (and its guards run) before Apollo sees the request, so a refusal is a
   // plain HTTP answer with its code rather than a "context creation failed" error.
   const context = await options.context(raw);
