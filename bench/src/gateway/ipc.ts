@@ -25,6 +25,13 @@ export interface ServerReady {
   url: string;
 }
 
+/** A subgraph host (subgraph-host.ts) listening: its open subgraph, and its gateway-trusting twin. */
+export interface SubgraphHostReady {
+  type: 'subgraph-ready';
+  open: string;
+  trusted: string | null;
+}
+
 export interface CpuReport {
   type: 'cpu';
   /** process.cpuUsage() of the child, microseconds since it started. */
@@ -36,17 +43,26 @@ export interface ChildFailed {
   message: string;
 }
 
-export type ChildMessage = UpstreamReady | ServerReady | CpuReport | ChildFailed;
+export type ChildMessage = UpstreamReady | ServerReady | SubgraphHostReady | CpuReport | ChildFailed;
 
 export type DriverMessage = { type: 'cpu' } | { type: 'stop' };
 
-/** Answers the driver from inside a child: CPU on request, a clean exit on stop. */
-export function answerDriver(close: () => Promise<void>): void {
+/**
+ * Answers the driver from inside a child: CPU on request (its own, plus `childrenCpuMs` of the
+ * processes it forked), a clean exit on stop.
+ */
+export function answerDriver(close: () => Promise<void>, childrenCpuMs?: () => Promise<number>): void {
   process.on('message', (message: DriverMessage) => {
     switch (message.type) {
-      case 'cpu':
-        send({ type: 'cpu', usage: process.cpuUsage() });
+      case 'cpu': {
+        const own = process.cpuUsage();
+        if (!childrenCpuMs) {
+          send({ type: 'cpu', usage: own });
+          break;
+        }
+        void childrenCpuMs().then((ms) => send({ type: 'cpu', usage: { user: own.user + Math.round(ms * 1000), system: own.system } }));
         break;
+      }
       case 'stop':
         // A normal exit, so --cpu-prof gets to write its profile.
         void close()

@@ -7,6 +7,10 @@
  * The clock is frozen at start so every `asOf` is the same for every contender: the driver
  * compares their answers byte for byte.
  *
+ * With the in-process bureaus, each subgraph runs in its own process (subgraph-host.ts), as
+ * separate deployments would; this process then only mints the ids and sums the hosts' CPU. With
+ * `--upstream sandbox` the four subgraphs and the bureaus share this process.
+ *
  * With `--gateway-trust`, a second set of the four subgraphs starts beside the first, verifying
  * the gateway-signed context under HUIMIN_SUBGRAPH_CONTEXT_KEY (contender (e)), with its own
  * supergraph. Both sets share the clients, clock, pseudonym keys and vault, so they give the same
@@ -16,50 +20,90 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BureauClients } from '@huimin/adapters';
-import { createInProcessClients, createSandboxStores, generatePopulation } from '@huimin/sandbox';
+import { createSandboxStores, generatePopulation } from '@huimin/sandbox';
 import { composeSupergraph, type SubgraphName } from '@huimin/schema';
-import { startCivilAffairsSubgraph } from '@huimin/subgraph-civil-affairs';
-import { startFinanceSubgraph } from '@huimin/subgraph-finance';
-import { createPseudonyms, MemoryPseudonymVault, type GatewayTrust, type PseudonymVault, type Pseudonyms, type RunningSubgraph } from '@huimin/subgraph-kit';
-import { startMedicalInsuranceSubgraph } from '@huimin/subgraph-medical-insurance';
-import { startTransitSubgraph } from '@huimin/subgraph-transit';
-import { answerDriver, runChild, send, type UpstreamKind } from './ipc';
+import { createPseudonyms, MemoryPseudonymVault, type RunningSubgraph } from '@huimin/subgraph-kit';
+import { BENCH_SUBGRAPHS, POPULATION, startBenchSubgraph, type BenchSubgraph, type SubgraphDeps } from './bench-subgraphs';
+import { forkChild, type BenchChild } from './children';
+import { answerDriver, runChild, send, type SubgraphHostReady, type UpstreamKind } from './ipc';
 import { startSandboxBureauClients } from './sandbox-bureaus';
 
-const HOST = '127.0.0.1';
-/** The subgraphs the query mix needs; any other subgraph in the schema is not started. */
-type BenchSubgraph = 'civil-affairs' | 'medical-insurance' | 'finance' | 'transit';
 /** Where a subgraph that is not started is routed: the discard port, so a call to it fails loudly. */
 const NOT_STARTED_URL = 'http://127.0.0.1:9/graphql';
-const POPULATION = { size: 2000, seed: 1 };
 /** Citizens minted per civil-affairs request (aliases in one operation). */
 const MINT_BATCH = 100;
 
-interface SubgraphDeps {
-  clients: BureauClients;
-  clock: () => number;
-  pseudonyms: Pseudonyms;
-  vault: PseudonymVault;
-}
+type SubgraphUrls = Record<BenchSubgraph, string>;
 
-/** `gatewayTrust` undefined: open subgraphs, as contenders (a)–(d) need them. */
-async function startSubgraphs(deps: SubgraphDeps, gatewayTrust: GatewayTrust | undefined): Promise<Record<BenchSubgraph, RunningSubgraph>> {
-  const { clients, clock, pseudonyms, vault } = deps;
-  const common = { pseudonyms, clock, host: HOST, port: 0, gatewayTrust };
-  return {
-    'civil-affairs': await startCivilAffairsSubgraph({ client: clients.civilAffairs, vault, ...common }),
-    'medical-insurance': await startMedicalInsuranceSubgraph({ client: clients.medicalInsurance, ...common }),
-    finance: await startFinanceSubgraph({ client: clients.finance, ...common }),
-    transit: await startTransitSubgraph({ client: clients.transit, ...common }),
-  };
+interface StartedSubgraphs {
+  open: SubgraphUrls;
+  trusted: SubgraphUrls | null;
+  /** CPU of the processes the subgraphs run in, beyond this one. */
+  hostsCpuMs?: () => Promise<number>;
+  close(): Promise<void>;
 }
 
 /** The supergraph composed with these subgraphs' addresses, in a new temporary file. */
-function writeSupergraph(subgraphs: Partial<Record<SubgraphName, RunningSubgraph>>): string {
+function writeSupergraph(urls: Partial<Record<SubgraphName, string>>): string {
   const file = join(mkdtempSync(join(tmpdir(), 'huimin-bench-')), 'supergraph.graphql');
-  writeFileSync(file, composeSupergraph((name) => subgraphs[name]?.url ?? NOT_STARTED_URL));
+  writeFileSync(file, composeSupergraph((name) => urls[name] ?? NOT_STARTED_URL));
   return file;
+}
+
+/** One process per subgraph, over the in-process bureau clients. */
+async function startSubgraphHosts(frozenNow: number, keys: { idKey: Buffer; refKey: Buffer }, trustKey: Buffer | null): Promise<StartedSubgraphs> {
+  const env: Record<string, string> = { BENCH_PSEUDONYM_ID_KEY: keys.idKey.toString('hex'), BENCH_PSEUDONYM_REF_KEY: keys.refKey.toString('hex') };
+  if (trustKey) env.HUIMIN_SUBGRAPH_CONTEXT_KEY = trustKey.toString('hex');
+  const hosts: Array<BenchChild<SubgraphHostReady>> = [];
+  // --cpu-prof upstream: every host writes its own profile beside this process's.
+  const profileDirAt = process.execArgv.indexOf('--cpu-prof-dir');
+  const profileDir = profileDirAt >= 0 ? process.execArgv[profileDirAt + 1] : undefined;
+  try {
+    for (const name of BENCH_SUBGRAPHS) {
+      const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `upstream-${name}-${Date.now()}.cpuprofile`] : [];
+      hosts.push(await forkChild<SubgraphHostReady>(name, join(__dirname, 'subgraph-host.js'), 'subgraph-ready', { args: [name, String(frozenNow)], env, execArgv, readyTimeoutMs: 120_000 }));
+    }
+  } catch (error) {
+    await Promise.all(hosts.map((host) => host.stop()));
+    throw error;
+  }
+  const urls = (pick: (ready: SubgraphHostReady) => string | null): SubgraphUrls =>
+    Object.fromEntries(BENCH_SUBGRAPHS.map((name, index) => [name, pick((hosts[index] as BenchChild<SubgraphHostReady>).ready) ?? NOT_STARTED_URL])) as SubgraphUrls;
+  return {
+    open: urls((ready) => ready.open),
+    trusted: trustKey ? urls((ready) => ready.trusted) : null,
+    hostsCpuMs: async () => (await Promise.all(hosts.map((host) => host.cpuMs()))).reduce((sum, ms) => sum + ms, 0),
+    close: async () => {
+      await Promise.all(hosts.map((host) => host.stop()));
+    },
+  };
+}
+
+/** The four subgraphs in this process, over the sandbox bureaus and their protocols. */
+async function startSubgraphsHere(frozenNow: number, keys: { idKey: Buffer; refKey: Buffer }, trustKey: Buffer | null): Promise<StartedSubgraphs> {
+  const clock = (): number => frozenNow;
+  const bureaus = await startSandboxBureauClients(createSandboxStores(generatePopulation(POPULATION)), clock);
+  const deps: SubgraphDeps = { clients: bureaus.clients, clock, pseudonyms: createPseudonyms(keys), vault: new MemoryPseudonymVault() };
+  const running: RunningSubgraph[] = [];
+  const start = async (trust: Buffer | null): Promise<SubgraphUrls> => {
+    const urls: Partial<SubgraphUrls> = {};
+    for (const name of BENCH_SUBGRAPHS) {
+      const subgraph = await startBenchSubgraph(name, deps, trust ? { key: trust } : undefined);
+      running.push(subgraph);
+      urls[name] = subgraph.url;
+    }
+    return urls as SubgraphUrls;
+  };
+  const open = await start(null);
+  const trusted = trustKey ? await start(trustKey) : null;
+  return {
+    open,
+    trusted,
+    close: async () => {
+      for (const subgraph of running) await subgraph.close().catch(() => undefined);
+      await bureaus.close();
+    },
+  };
 }
 
 /** `--gateway-trust`: the key from HUIMIN_SUBGRAPH_CONTEXT_KEY (hex), as the gateway reads it. */
@@ -103,26 +147,17 @@ async function main(): Promise<void> {
   const kind = upstreamKind(process.argv.slice(2));
   const trustKey = gatewayTrustKey(process.argv.slice(2));
   const frozenNow = Date.now();
-  const clock = (): number => frozenNow;
   const population = generatePopulation(POPULATION);
-  const stores = createSandboxStores(population);
-  const bureaus = kind === 'sandbox' ? await startSandboxBureauClients(stores, clock) : null;
-  const clients = bureaus?.clients ?? createInProcessClients(stores, clock);
-  const deps: SubgraphDeps = { clients, clock, pseudonyms: createPseudonyms({ idKey: randomBytes(32), refKey: randomBytes(16) }), vault: new MemoryPseudonymVault() };
-  const subgraphs = await startSubgraphs(deps, undefined);
-  const trusted = trustKey ? await startSubgraphs(deps, { key: trustKey }) : null;
+  const keys = { idKey: randomBytes(32), refKey: randomBytes(16) };
+  const subgraphs = kind === 'sandbox' ? await startSubgraphsHere(frozenNow, keys, trustKey) : await startSubgraphHosts(frozenNow, keys, trustKey);
 
-  const subgraphUrls = Object.fromEntries(Object.values(subgraphs).map((subgraph) => [subgraph.name, subgraph.url]));
-  const supergraphFile = writeSupergraph(subgraphs);
-  const trustedSupergraphFile = trusted ? writeSupergraph(trusted) : null;
+  const supergraphFile = writeSupergraph(subgraphs.open);
+  const trustedSupergraphFile = subgraphs.trusted ? writeSupergraph(subgraphs.trusted) : null;
   // Minted through the open set; the trusted set finds them in the shared vault.
-  const ids = await mintIds(subgraphs['civil-affairs'].url, population.civilAffairs.map((person) => person.idNumber));
+  const ids = await mintIds(subgraphs.open['civil-affairs'], population.civilAffairs.map((person) => person.idNumber));
 
-  answerDriver(async () => {
-    for (const subgraph of [...Object.values(subgraphs), ...(trusted ? Object.values(trusted) : [])]) await subgraph.close().catch(() => undefined);
-    await bureaus?.close();
-  });
-  send({ type: 'upstream-ready', supergraphFile, trustedSupergraphFile, subgraphUrls, ids, upstream: kind });
+  answerDriver(() => subgraphs.close(), subgraphs.hostsCpuMs);
+  send({ type: 'upstream-ready', supergraphFile, trustedSupergraphFile, subgraphUrls: subgraphs.open, ids, upstream: kind });
 }
 
 runChild(main);

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:soak` (node --expose-gc bench/dist/soak/run.js [--minutes 10]
- * [--warm-up-minutes 11] [--rate 20]): the soak — its memory warm-up, then the minutes measured —
+ * [--warm-up-minutes 11] [--rate 8]): the soak — its memory warm-up, then the minutes measured —
  * and bench/results/soak.md. Loopback only, bounded load; see soak.ts.
  */
 import { writeFileSync } from 'node:fs';

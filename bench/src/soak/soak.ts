@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { loadGatewayConfig, signPartnerRequest } from '@huimin/gateway';
 import { generatePopulation } from '@huimin/sandbox';
 import { startStack, type RunningStack } from '@huimin/stack';
+import { writeHeapSnapshot } from 'node:v8';
 import { sampleMemory, type MemorySample } from './memory';
 import { startOpenLoopLoad, type Answer, type Sample } from './soak-load';
 
@@ -46,8 +47,10 @@ export const DEFAULT_SOAK: SoakOptions = {
   durationMs: 21 * 60_000,
   startUpMs: 60_000,
   memoryWarmUpMs: 11 * 60_000,
-  // The whole stack in one process on two cores saturates near 30 a second; a soak runs below that.
-  ratePerSecond: 20,
+  // The whole stack runs in one process, and the bureaus' protocol crypto (SM2, RSA) dominates it.
+  // On 2026-11-22's machine it saturated below 20 a second (results/soak-20rps-2026-11-22.md).
+  // A soak runs well below saturation.
+  ratePerSecond: 8,
   maxInFlight: 64,
   flapping: 'medicalInsurance',
   flapPeriodMs: 60_000,
@@ -116,6 +119,12 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     else stack.bureaus[options.flapping].faults.clear();
   }, 100);
   const sampler = setInterval(() => memory.push(sampleMemory(elapsed())), options.memoryEveryMs);
+  // Heap snapshots at the given minutes (SOAK_HEAP_SNAPSHOT_MINUTES=11,21), for
+  // bench/dist/soak/heap-diff.js to compare what grew between them.
+  const snapshots = (process.env.SOAK_HEAP_SNAPSHOT_MINUTES ?? '')
+    .split(',')
+    .filter((minute) => minute.trim() !== '')
+    .map((minute) => setTimeout(() => process.stdout.write(`${JSON.stringify({ msg: 'heap snapshot', file: writeHeapSnapshot() })}\n`), Number(minute) * 60_000));
   const load = startOpenLoopLoad({
     ratePerSecond: options.ratePerSecond,
     maxInFlight: options.maxInFlight,
@@ -129,6 +138,7 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     await load.stop();
     clearInterval(flap);
     clearInterval(sampler);
+    for (const timer of snapshots) clearTimeout(timer);
     memory.push(sampleMemory(elapsed()));
     await stack.close();
   }
