@@ -8,3 +8,4 @@ export * from './compose';
 export * from './time';
 export * from './error-docs';
 export * from './masking';
+export * from './subgraph-context';

@@ -102,6 +102,8 @@ async function lockForWriting(file: string): Promise<() => Promise<void>> {
 export interface FileAuditStoreOptions {
   /** Replaces the head write (tests make it fail, as a full or failing disk would). */
   writeHead?: (bytes: Buffer) => Promise<void>;
+  /** See GroupCommitOptions. Default 0. */
+  commitDelayMs?: number;
 }
 
 /** Opens (creating when absent) the file store; refuses a file whose tail disagrees with its head. */
@@ -157,7 +159,7 @@ export async function openFileAuditStore(file: string, options: FileAuditStoreOp
       throw error;
     }
   };
-  const commits = new GroupCommit<AuditEntry, AuditRecord>(writeBatch);
+  const commits = new GroupCommit<AuditEntry, AuditRecord>(writeBatch, { commitDelayMs: options.commitDelayMs ?? 0 });
 
   const reader = fileAuditReader(file);
   return {

@@ -13,10 +13,11 @@ export async function openAuditStore(config: AuditStoreConfig, log: Logger = sil
     return openPgAuditStore({
       connectionString: config.databaseUrl,
       schema: config.audit.pgSchema,
+      commitDelayMs: config.audit.commitDelayMs,
       onPoolError: (error) => log.error('audit database connection failed', { error: error.name }),
     });
   }
-  return openFileAuditStore(resolve(config.audit.file));
+  return openFileAuditStore(resolve(config.audit.file), { commitDelayMs: config.audit.commitDelayMs });
 }
 
 /**

@@ -17,6 +17,8 @@ export interface PgAuditStoreOptions {
   createTables?: boolean;
   /** Called with pool errors on idle connections (which would otherwise crash the process). */
   onPoolError?: (error: Error) => void;
+  /** See GroupCommitOptions. Default 0. */
+  commitDelayMs?: number;
 }
 
 const COLUMNS = 'seq, prev_hash, hash, request_id, partner_id, purpose, operation_name, operation_hash, citizen_ids, fields, outcome, error_codes, latency_ms, at';
@@ -140,7 +142,7 @@ export async function openPgAuditStore(options: PgAuditStoreOptions): Promise<Au
       throw error;
     }
   };
-  const commits = new GroupCommit<AuditEntry, AuditRecord>(writeBatch, MAX_BATCH);
+  const commits = new GroupCommit<AuditEntry, AuditRecord>(writeBatch, { maxBatch: MAX_BATCH, commitDelayMs: options.commitDelayMs ?? 0 });
 
   return {
     kind: 'postgres',

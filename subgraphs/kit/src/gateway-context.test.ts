@@ -1,22 +1,19 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import gql from 'graphql-tag';
 import { callerOfContext } from './gateway-context';
 import { startSubgraphServer, type RunningSubgraph } from './subgraph-server';
 
-// The wire format as documented in gateway/src/features/subgraph-context.ts, written out here so
-// a change on either side shows up as a failing test.
-function gatewayHeaders(key: Buffer, payload: Record<string, unknown>): Record<string, string> {
-  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return {
-    'x-huimin-context': encoded,
-    'x-huimin-context-signature': createHmac('sm3', key).update(`huimin-subgraph-context/v2\n${encoded}`).digest('hex'),
-  };
-}
-
-/** The body exactly as `ask` sends it; the context binds SM3 of those bytes. */
+/** The body exactly as `ask` sends it; the signature binds those bytes. */
 const bodyOf = (query: string, variables: unknown): string => JSON.stringify({ query, variables });
-const bodyHash = (query: string, variables: unknown): string => createHash('sm3').update(bodyOf(query, variables)).digest('hex');
+
+// The v3 wire format as documented in @huimin/schema's subgraph-context, written out here with
+// node's own HMAC so a change to the shared module shows up as a failing test.
+function gatewayHeaders(key: Buffer, payload: Record<string, unknown>, signed: { sub: string; iat: number; body: string }): Record<string, string> {
+  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  const mac = createHmac('sm3', key).update(`huimin-subgraph-context/v3\n${signed.sub}\n${signed.iat}\n${encoded}\n${signed.body}`).digest('hex');
+  return { 'x-huimin-context': encoded, 'x-huimin-context-signature': `${signed.iat}.${mac}` };
+}
 
 const SDL = gql`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@requiresScopes", "@authenticated"])
@@ -52,11 +49,18 @@ describe('subgraphs trust only the gateway', () => {
     return { status: response.status, body: (await response.json()) as never };
   }
 
-  function signedFor(query: string, scopes: string[], overrides: Record<string, unknown> = {}, variables?: unknown): Record<string, string> {
-    return gatewayHeaders(key, {
-      v: 2, sub: 'finance', rid: 'r1', iat: clock.now, partner: 'demo-app', purpose: 'BENEFIT_SERVICE', scopes, identity: 'masked',
-      body: bodyHash(query, variables), ...overrides,
-    });
+  function signedFor(
+    query: string,
+    scopes: string[],
+    overrides: Record<string, unknown> = {},
+    variables?: unknown,
+    signed: Partial<{ sub: string; iat: number; key: Buffer }> = {},
+  ): Record<string, string> {
+    return gatewayHeaders(
+      signed.key ?? key,
+      { v: 3, rid: 'r1', partner: 'demo-app', purpose: 'BENEFIT_SERVICE', scopes, identity: 'masked', ...overrides },
+      { sub: signed.sub ?? 'finance', iat: signed.iat ?? clock.now, body: bodyOf(query, variables) },
+    );
   }
 
   it('serves a request carrying the gateway context, with the partner on the resolvers\' context', async () => {
@@ -69,10 +73,10 @@ describe('subgraphs trust only the gateway', () => {
     const query = '{ programs }';
     const refused = [
       {},
-      gatewayHeaders(randomBytes(32), { v: 2, sub: 'finance', iat: clock.now, partner: 'demo-app', scopes: [], body: bodyHash(query, undefined) }),
-      signedFor(query, [], { sub: 'transit' }),
-      signedFor(query, [], { v: 1 }),
-      signedFor(query, [], { iat: clock.now - 61_000 }),
+      signedFor(query, [], {}, undefined, { key: randomBytes(32) }),
+      signedFor(query, [], {}, undefined, { sub: 'transit' }),
+      signedFor(query, [], { v: 2 }),
+      signedFor(query, [], {}, undefined, { iat: clock.now - 61_000 }),
       signedFor('{ secret }', ['audit:read']),
     ];
     for (const headers of refused) {

@@ -1,17 +1,22 @@
 /**
  * Subgraphs trust only the gateway: each request must carry the context the gateway signed for
- * this subgraph (gateway/src/features/subgraph-context.ts is the signing side; the wire format is
- * documented there and must agree with this file). A request without it, signed with another
- * key, for another subgraph, too old, or whose query/variables differ from what was signed is
- * refused (UNAUTHENTICATED). The verified caller — partner, purpose, scopes — is then available
- * to resolvers through callerOfContext and to options taking the HTTP request through callerOf.
+ * this subgraph (the wire format is @huimin/schema's subgraph-context, shared with the signing
+ * side in gateway/src/features/subgraph-context.ts). A request without it, signed with another
+ * key, for another subgraph, too old, or whose body differs from what was signed is refused
+ * (UNAUTHENTICATED). The verified caller — partner, purpose, scopes — is then available to
+ * resolvers through callerOfContext and to options taking the HTTP request through callerOf.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import {
+  SUBGRAPH_CONTEXT_HEADER,
+  SUBGRAPH_CONTEXT_SIGNATURE_HEADER,
+  SubgraphContextKey,
+  decodeSubgraphContext,
+  verifySubgraphCall,
+} from '@huimin/schema';
 
-export const GATEWAY_CONTEXT_HEADER = 'x-huimin-context';
-export const GATEWAY_CONTEXT_SIGNATURE_HEADER = 'x-huimin-context-signature';
-const SIGNING_LABEL = 'huimin-subgraph-context/v2\n';
+export const GATEWAY_CONTEXT_HEADER = SUBGRAPH_CONTEXT_HEADER;
+export const GATEWAY_CONTEXT_SIGNATURE_HEADER = SUBGRAPH_CONTEXT_SIGNATURE_HEADER;
 
 export interface GatewayTrust {
   /** The gateway↔subgraph HMAC-SM3 key (HUIMIN_SUBGRAPH_CONTEXT_KEY). */
@@ -36,35 +41,51 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** hex SM3 of the request body as received (the gateway signed the same bytes). */
-function bodyHash(rawBody: string): string {
-  return createHash('sm3').update(rawBody, 'utf8').digest('hex');
+/**
+ * Callers decoded from verified context headers. One partner request sends the same context on
+ * each of its calls, and a subgraph gets several of them, so each is decoded once. Bounded: the
+ * oldest goes first.
+ */
+class DecodedCallers {
+  private readonly byContext = new Map<string, GatewayCaller | null>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(encoded: string): GatewayCaller | null {
+    const known = this.byContext.get(encoded);
+    if (known !== undefined) return known;
+    const payload = decodeSubgraphContext(encoded);
+    const caller: GatewayCaller | null = payload && {
+      partner: payload.partner,
+      purpose: payload.purpose,
+      scopes: new Set(payload.scopes),
+      requestId: payload.rid,
+      identity: payload.identity,
+    };
+    if (this.byContext.size >= this.capacity) this.byContext.delete(this.byContext.keys().next().value as string);
+    this.byContext.set(encoded, caller);
+    return caller;
+  }
 }
 
-/** The verified caller, or null when the request must be refused. `rawBody`: the POST body as received. */
-export function verifyGatewayContext(subgraph: string, headers: IncomingHttpHeaders, rawBody: string, trust: GatewayTrust): GatewayCaller | null {
-  const encoded = header(headers, GATEWAY_CONTEXT_HEADER);
-  const signature = header(headers, GATEWAY_CONTEXT_SIGNATURE_HEADER);
-  if (!encoded || !signature || !/^[0-9a-f]{64}$/.test(signature)) return null;
-  const expected = createHmac('sm3', trust.key).update(SIGNING_LABEL + encoded, 'utf8').digest();
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return null;
-  let payload: Record<string, unknown>;
-  try {
-    payload = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  const now = (trust.clock ?? Date.now)();
-  if (payload.v !== 2 || payload.sub !== subgraph || typeof payload.iat !== 'number') return null;
-  if (Math.abs(now - payload.iat) > (trust.maxSkewMs ?? 60_000)) return null;
-  if (typeof payload.body !== 'string' || payload.body !== bodyHash(rawBody)) return null;
-  const scopes = Array.isArray(payload.scopes) ? payload.scopes.filter((s): s is string => typeof s === 'string') : [];
+export interface GatewayContextVerifier {
+  /** The verified caller, or null when the request must be refused. `rawBody`: the POST body as received. */
+  verify(headers: IncomingHttpHeaders, rawBody: string): GatewayCaller | null;
+}
+
+export function createGatewayContextVerifier(subgraph: string, trust: GatewayTrust): GatewayContextVerifier {
+  const key = new SubgraphContextKey(trust.key);
+  const clock = trust.clock ?? Date.now;
+  const maxSkewMs = trust.maxSkewMs ?? 60_000;
+  const callers = new DecodedCallers(1024);
   return {
-    partner: typeof payload.partner === 'string' ? payload.partner : null,
-    purpose: typeof payload.purpose === 'string' ? payload.purpose : null,
-    scopes: new Set(scopes),
-    requestId: typeof payload.rid === 'string' ? payload.rid : '',
-    identity: payload.identity === 'full' ? 'full' : 'masked',
+    verify(headers, rawBody) {
+      const encoded = header(headers, GATEWAY_CONTEXT_HEADER);
+      const signature = header(headers, GATEWAY_CONTEXT_SIGNATURE_HEADER);
+      if (!encoded || !signature) return null;
+      if (!verifySubgraphCall(key, subgraph, encoded, signature, rawBody, clock(), maxSkewMs)) return null;
+      return callers.get(encoded);
+    },
   };
 }
 
@@ -83,7 +104,7 @@ export function callerOf(request: IncomingMessage): GatewayCaller | undefined {
 }
 
 export function bindCallerToContext(context: object, caller: GatewayCaller): void {
-  Object.defineProperty(context, CALLER, { value: caller, enumerable: true });
+  (context as { [CALLER]?: GatewayCaller })[CALLER] = caller;
 }
 
 /** The verified caller behind a resolver's context (undefined when the subgraph does not check). */

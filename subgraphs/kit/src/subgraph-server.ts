@@ -9,7 +9,7 @@ import gql from 'graphql-tag';
 import { scalarResolvers, subgraphSdl, type SubgraphName } from '@huimin/schema';
 import { createFormatError, type ErrorLog } from './errors';
 import { enforceFieldScopes } from './field-scopes';
-import { bindCallerToContext, callerOf, rememberCaller, verifyGatewayContext, type GatewayTrust } from './gateway-context';
+import { bindCallerToContext, callerOf, createGatewayContextVerifier, rememberCaller, type GatewayTrust } from './gateway-context';
 import { serveOverHttp, type HttpRoute } from './http-server';
 
 export type SubgraphResolvers<TContext> = GraphQLResolverMap<TContext>;
@@ -46,6 +46,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
 
 export async function startSubgraphServer<TContext extends BaseContext>(options: SubgraphServerOptions<TContext>): Promise<RunningSubgraph> {
   const trust = options.gatewayTrust;
+  const verifier = trust && createGatewayContextVerifier(options.name, trust);
   const server = new ApolloServer<TContext>({
     schema: trust ? enforceFieldScopes(options.schema) : options.schema,
     // Traces would carry timing of bureau calls to the gateway; the gateway does its own tracing.
@@ -69,10 +70,10 @@ export async function startSubgraphServer<TContext extends BaseContext>(options:
     host: options.host,
     port: options.port,
     routes: options.routes,
-    ...(trust
+    ...(verifier
       ? {
           authorize: (request: IncomingMessage, rawBody: string) => {
-            const caller = verifyGatewayContext(options.name, request.headers, rawBody, trust);
+            const caller = verifier.verify(request.headers, rawBody);
             if (caller) rememberCaller(request, caller);
             return caller !== null;
           },
