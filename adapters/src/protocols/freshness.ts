@@ -25,32 +25,59 @@ export function assertFresh(timestampMs: number, nowMs: number): void {
   if (Math.abs(nowMs - timestampMs) > FRESHNESS_WINDOW_MS) throw new ProtocolError('CLOCK_SKEW', 'timestamp outside the ±300 s window');
 }
 
+/**
+ * How long a nonce is remembered: a message carrying it could still pass the timestamp check up
+ * to one window either side of its receipt, hence twice the window.
+ */
+const REMEMBERED_MS = FRESHNESS_WINDOW_MS * 2;
+
 /** Remembers nonces for the freshness window. Implementations may be shared between replicas. */
 export interface ReplayGuard {
   /** Records the nonce; false when it was already seen inside the window (a replay). */
   remember(scope: string, nonce: string, nowMs: number): Promise<boolean> | boolean;
 }
 
-/** In-process replay guard; entries expire after the window. */
+/**
+ * In-process replay guard; entries expire after the window. One map per scope, keyed by the
+ * nonce itself (a `scope + nonce` key would be a concatenated string per entry, about twice the
+ * memory of the nonce), each in the order entries were recorded, so the sweep stops at the
+ * first entry still inside the window instead of visiting all of them.
+ */
 export class MemoryReplayGuard implements ReplayGuard {
-  private readonly seenAt = new Map<string, number>();
+  private readonly seenAtByScope = new Map<string, Map<string, number>>();
   private lastSweep = 0;
 
   remember(scope: string, nonce: string, nowMs: number): boolean {
     this.sweep(nowMs);
-    const key = `${scope}\u0000${nonce}`;
-    const previous = this.seenAt.get(key);
-    if (previous !== undefined && nowMs - previous <= FRESHNESS_WINDOW_MS * 2) return false;
-    this.seenAt.set(key, nowMs);
+    let seenAt = this.seenAtByScope.get(scope);
+    if (!seenAt) this.seenAtByScope.set(scope, (seenAt = new Map()));
+    const previous = seenAt.get(nonce);
+    if (previous !== undefined && nowMs - previous <= REMEMBERED_MS) return false;
+    // Deleted first so a re-recorded nonce moves to the end and the map stays in time order.
+    seenAt.delete(nonce);
+    seenAt.set(nonce, nowMs);
     return true;
   }
 
-  // A nonce must be remembered as long as a message carrying it could still pass the timestamp
-  // check: up to one window either side of its receipt, hence twice the window.
+  /** Nonces held now, over all scopes. */
+  size(): number {
+    let total = 0;
+    for (const seenAt of this.seenAtByScope.values()) total += seenAt.size;
+    return total;
+  }
+
   private sweep(nowMs: number): void {
     if (nowMs - this.lastSweep < 10_000) return;
     this.lastSweep = nowMs;
-    for (const [key, at] of this.seenAt) if (nowMs - at > FRESHNESS_WINDOW_MS * 2) this.seenAt.delete(key);
+    for (const [scope, seenAt] of this.seenAtByScope) {
+      for (const [nonce, at] of seenAt) {
+        // A clock step back can leave a later entry with an earlier time: the sweep stops at the
+        // first one still inside, and the rest go on a later sweep.
+        if (nowMs - at <= REMEMBERED_MS) break;
+        seenAt.delete(nonce);
+      }
+      if (seenAt.size === 0) this.seenAtByScope.delete(scope);
+    }
   }
 }
 

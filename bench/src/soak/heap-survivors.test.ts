@@ -1,4 +1,4 @@
-import { maxIdOf, survivors, type Snapshot } from './heap-survivors';
+import { idsOf, survivors, type Snapshot } from './heap-survivors';
 
 /**
  * A small heap: a root holds a long-lived cache (id 3) created before the first snapshot; after
@@ -37,11 +37,11 @@ function heap(): Snapshot {
 }
 
 describe('heap-survivors', () => {
-  it('finds what was allocated after an id and names its strong holder', () => {
+  it('finds what was allocated since the first snapshot and names its strong holder', () => {
     const snapshot = heap();
-    expect(maxIdOf(snapshot)).toBe(15);
-    const [entries] = survivors(snapshot, 10);
-    expect(entries).toEqual({ key: 'object Entry', count: 3, bytes: 120, path: ['[0] → object Cache', 'entries → synthetic (root)'] });
-    expect(survivors(snapshot, 15)).toEqual([]);
+    expect(idsOf(snapshot)).toEqual(new Set([1, 3, 11, 13, 15]));
+    const [entries] = survivors(snapshot, new Set([1, 3]));
+    expect(entries).toEqual({ key: 'object Entry ← [] of object Cache', count: 2, bytes: 80, path: ['[0] → object Cache', 'entries → synthetic (root)'] });
+    expect(survivors(snapshot, idsOf(snapshot))).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import { generatePopulation } from '@huimin/sandbox';
 import { startStack, type RunningStack } from '@huimin/stack';
 import { writeHeapSnapshot } from 'node:v8';
 import { sampleMemory, type MemorySample } from './memory';
+import { SampleLog } from './sample-log';
 import { startOpenLoopLoad, type Answer, type Sample } from './soak-load';
 
 export type FlappingBureau = keyof RunningStack['bureaus'];
@@ -65,6 +66,8 @@ export interface SoakResult {
   samples: Sample[];
   memory: MemorySample[];
   skipped: number;
+  /** Answers not recorded because the log was full (sized for the run, so 0). */
+  unrecorded: number;
   /** The counter class's deadline, which no answer should pass. */
   deadlineMs: number;
 }
@@ -75,6 +78,16 @@ const QUERY = `query Soak($idNumber: String!) {
   transit: citizen(idNumber: $idNumber) { transitCards { cardNo balanceFen } balances { transitTotalFen } }
   finance: citizen(idNumber: $idNumber) { subsidies(first: 5) { totalCount } balances { pendingSubsidiesFen } }
 }`;
+
+/** A copy in random order (Fisher–Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
 
 /** Where a request starting at `at` falls in the flap cycle (the start-up has no flaps). */
 export function phaseAt(at: number, options: SoakOptions): string {
@@ -94,11 +107,16 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     gateway,
     ...(options.mqttUrl ? { mqttUrl: options.mqttUrl, mqttTopicPrefix: `huimin-soak-${randomBytes(6).toString('hex')}/transit` } : {}),
   });
-  const idNumbers = population.civilAffairs.map((p) => p.idNumber);
+  // Every citizen in turn, in a shuffled order: the last-known balances and the other caches
+  // hold the whole population after the first pass, inside the warm-up, rather than filling on
+  // into the measured minutes as random draws would.
+  const idNumbers = shuffled(population.civilAffairs.map((p) => p.idNumber));
+  let next = 0;
   const path = new URL(stack.gatewayUrl).pathname;
   // counter-full, a hospital counter: the class whose deadline matters most.
   const send = async (): Promise<Answer> => {
-    const body = JSON.stringify({ query: QUERY, variables: { idNumber: idNumbers[Math.floor(Math.random() * idNumbers.length)] } });
+    const idNumber = idNumbers[next++ % idNumbers.length];
+    const body = JSON.stringify({ query: QUERY, variables: { idNumber } });
     const headers = signPartnerRequest({ partner: 'counter-full', secret: 'counter-full-dev-secret', purpose: 'BENEFIT_SERVICE', method: 'POST', path, body });
     const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal: AbortSignal.timeout(30_000) });
     const text = await response.text();
@@ -106,7 +124,8 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     return { status: response.status, codes: (parsed.errors ?? []).map((e) => e.extensions?.code ?? '?'), stale: text.split('"stale":true').length - 1 };
   };
 
-  const samples: Sample[] = [];
+  // Sized for the whole run (and a margin for the catch-up after a stall), before anything is measured.
+  const samples = new SampleLog(Math.ceil((options.durationMs / 1000) * options.ratePerSecond * 1.1) + 100);
   const memory: MemorySample[] = [];
   const started = performance.now();
   const elapsed = (): number => performance.now() - started;
@@ -130,7 +149,7 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     maxInFlight: options.maxInFlight,
     send,
     phase: () => phaseAt(elapsed(), options),
-    onSample: (sample) => samples.push(sample),
+    onSample: (sample) => samples.add(sample),
   });
   try {
     await new Promise((resolve) => setTimeout(resolve, options.durationMs));
@@ -142,5 +161,5 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     memory.push(sampleMemory(elapsed()));
     await stack.close();
   }
-  return { options, samples, memory, skipped: load.skipped(), deadlineMs: gateway.deadlines.counter };
+  return { options, samples: samples.toSamples(), memory, skipped: load.skipped(), unrecorded: samples.droppedCount(), deadlineMs: gateway.deadlines.counter };
 }
