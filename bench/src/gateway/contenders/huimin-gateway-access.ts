@@ -22,7 +22,7 @@ serveContender(async (supergraphSdl) => {
   const dir = mkdtempSync(join(tmpdir(), 'huimin-bench-access-'));
   const persistedFile = join(dir, 'persisted-operations.json');
   writeFileSync(persistedFile, JSON.stringify({ [loadBenchPartner().id]: QUERY_NAMES.map((query) => QUERY_TEXTS[query]) }));
-  // Only these keys: DATABASE_URL or REDIS_URL from the caller's shell must not switch stores.
+  // Only these keys (and the commit delay below): DATABASE_URL or REDIS_URL from the caller's shell must not switch stores.
   const env = {
     PORT: '0',
     HUIMIN_PARTNERS_FILE: BENCH_PARTNERS_FILE,
@@ -30,6 +30,8 @@ serveContender(async (supergraphSdl) => {
     HUIMIN_SUBGRAPH_CONTEXT_KEY: contextKey,
     HUIMIN_PERSISTED_OPERATIONS_FILE: persistedFile,
     HUIMIN_PERSISTED_ONLY: 'true',
+    // Passed through for experiments with the audit's group commit; unset, the gateway's default.
+    ...(process.env.HUIMIN_AUDIT_COMMIT_DELAY_MS ? { HUIMIN_AUDIT_COMMIT_DELAY_MS: process.env.HUIMIN_AUDIT_COMMIT_DELAY_MS } : {}),
   };
   const config = loadGatewayConfig(env);
   const gateway = await startGateway(config, supergraphSdl, await buildGatewayFeatures(config, env));
