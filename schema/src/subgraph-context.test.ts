@@ -4,6 +4,7 @@ import {
   decodeSubgraphContext,
   encodeSubgraphContext,
   signSubgraphCall,
+  subgraphContextDigest,
   verifySubgraphCall,
   type SubgraphContextPayload,
 } from './subgraph-context';
@@ -25,14 +26,18 @@ describe('the gateway ↔ subgraph context', () => {
   it('verifies its own signature and nothing else: other key, subgraph, context, body, or outside the skew', () => {
     const key = new SubgraphContextKey(randomBytes(32));
     const encoded = encodeSubgraphContext(payload);
+    expect(encoded.digest).toBe(subgraphContextDigest(encoded.header));
     const signature = signSubgraphCall(key, 'finance', 1_000_000, encoded, body);
     expect(signature).toMatch(/^1000000\.[0-9a-f]{64}$/);
     const verify = (overrides: Partial<{ key: SubgraphContextKey; subgraph: string; encoded: string; signature: string; body: string; now: number }> = {}): boolean =>
-      verifySubgraphCall(overrides.key ?? key, overrides.subgraph ?? 'finance', overrides.encoded ?? encoded, overrides.signature ?? signature, overrides.body ?? body, overrides.now ?? 1_030_000, 60_000);
+      verifySubgraphCall(
+        overrides.key ?? key, overrides.subgraph ?? 'finance', subgraphContextDigest(overrides.encoded ?? encoded.header),
+        overrides.signature ?? signature, overrides.body ?? body, overrides.now ?? 1_030_000, 60_000,
+      );
     expect(verify()).toBe(true);
     expect(verify({ key: new SubgraphContextKey(randomBytes(32)) })).toBe(false);
     expect(verify({ subgraph: 'transit' })).toBe(false);
-    expect(verify({ encoded: encodeSubgraphContext({ ...payload, scopes: ['identity:full'] }) })).toBe(false);
+    expect(verify({ encoded: encodeSubgraphContext({ ...payload, scopes: ['identity:full'] }).header })).toBe(false);
     expect(verify({ body: body.replace('programs', 'secrets') })).toBe(false);
     expect(verify({ now: 1_000_000 + 60_001 })).toBe(false);
     expect(verify({ signature: signature.replace(/^1000000/, '1000001') })).toBe(false);
@@ -40,7 +45,7 @@ describe('the gateway ↔ subgraph context', () => {
   });
 
   it('decodes what it encodes, and only v3 contexts', () => {
-    expect(decodeSubgraphContext(encodeSubgraphContext(payload))).toEqual(payload);
+    expect(decodeSubgraphContext(encodeSubgraphContext(payload).header)).toEqual(payload);
     expect(decodeSubgraphContext(Buffer.from(JSON.stringify({ ...payload, v: 2 })).toString('base64url'))).toBeNull();
     expect(decodeSubgraphContext('not base64 json')).toBeNull();
     expect(decodeSubgraphContext(Buffer.from('null').toString('base64url'))).toBeNull();

@@ -6,14 +6,16 @@
  *
  *   x-huimin-context:           base64url(JSON {v: 3, rid, partner, purpose, scopes, identity})
  *   x-huimin-context-signature: <iat>.<hex HMAC-SM3(key, "huimin-subgraph-context/v3\n" + subgraph
- *                               + "\n" + iat + "\n" + the context header + "\n" + the body as sent)>
+ *                               + "\n" + iat + "\n" + hex SM3(the context header) + "\n" + the body as sent)>
  *
  * The context header is the same for every subgraph call of one partner request, so the gateway
- * encodes it once per request and a subgraph decodes each one once. The signature binds it to
- * one subgraph, one time (epoch ms) and the body bytes, so it cannot be replayed to another
- * subgraph, later, or with another query or variables. One HMAC pass covers everything, with the
- * key's padded blocks hashed once up front: v2's separate SM3 of the body, hex digest inside a
- * JSON payload and per-call payload encoding cost each side about as much again.
+ * encodes and hashes it once per request and a subgraph decodes and hashes each one once: it is
+ * most of the bytes of a small call (a partner with every scope makes it ~400 characters, a
+ * single-citizen fetch's query ~150–330). The signature binds it to one subgraph, one time
+ * (epoch ms) and the body bytes, so it cannot be replayed to another subgraph, later, or with
+ * another query or variables. One HMAC pass per call, with the key's padded blocks hashed once up
+ * front: v2's separate SM3 of the body, hex digest inside a JSON payload and per-call payload
+ * encoding cost each side about as much again.
  */
 import { createHash, timingSafeEqual, type Hash } from 'node:crypto';
 
@@ -59,26 +61,41 @@ export class SubgraphContextKey {
   }
 }
 
-function signedMessage(subgraph: string, iat: number, encodedContext: string, body: string): string {
-  return `${SIGNING_LABEL}${subgraph}\n${iat}\n${encodedContext}\n${body}`;
+function signedMessage(subgraph: string, iat: number, contextDigest: string, body: string): string {
+  return `${SIGNING_LABEL}${subgraph}\n${iat}\n${contextDigest}\n${body}`;
 }
 
-export function encodeSubgraphContext(payload: SubgraphContextPayload): string {
-  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+/** A context header as signed: its text, and the digest each call's signature covers. */
+export interface EncodedSubgraphContext {
+  header: string;
+  digest: string;
+}
+
+/** The digest of a context header (hex SM3): computed once per header, not per call. */
+export function subgraphContextDigest(header: string): string {
+  return createHash('sm3').update(header, 'utf8').digest('hex');
+}
+
+export function encodeSubgraphContext(payload: SubgraphContextPayload): EncodedSubgraphContext {
+  const header = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return { header, digest: subgraphContextDigest(header) };
 }
 
 /** The signature header for one subgraph call. */
-export function signSubgraphCall(key: SubgraphContextKey, subgraph: string, iat: number, encodedContext: string, body: string): string {
-  return `${iat}.${key.mac(signedMessage(subgraph, iat, encodedContext, body)).toString('hex')}`;
+export function signSubgraphCall(key: SubgraphContextKey, subgraph: string, iat: number, context: EncodedSubgraphContext, body: string): string {
+  return `${iat}.${key.mac(signedMessage(subgraph, iat, context.digest, body)).toString('hex')}`;
 }
 
 const SIGNATURE = /^(\d{1,16})\.([0-9a-f]{64})$/;
 
-/** Whether the signature header is the gateway's, for this subgraph and body, signed within `maxSkewMs` of `now`. */
+/**
+ * Whether the signature header is the gateway's, for this subgraph, context and body, signed
+ * within `maxSkewMs` of `now`. `contextDigest`: subgraphContextDigest of the context header received.
+ */
 export function verifySubgraphCall(
   key: SubgraphContextKey,
   subgraph: string,
-  encodedContext: string,
+  contextDigest: string,
   signature: string,
   body: string,
   now: number,
@@ -88,7 +105,7 @@ export function verifySubgraphCall(
   if (!match) return false;
   const iat = Number(match[1]);
   if (Math.abs(now - iat) > maxSkewMs) return false;
-  const expected = key.mac(signedMessage(subgraph, iat, encodedContext, body));
+  const expected = key.mac(signedMessage(subgraph, iat, contextDigest, body));
   return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
 }
 

@@ -30,6 +30,8 @@ export function assertFresh(timestampMs: number, nowMs: number): void {
  * to one window either side of its receipt, hence twice the window.
  */
 const REMEMBERED_MS = FRESHNESS_WINDOW_MS * 2;
+/** The replay guard's generations: 21 of them cover the 600 s. */
+const GENERATION_MS = 30_000;
 
 /** Remembers nonces for the freshness window. Implementations may be shared between replicas. */
 export interface ReplayGuard {
@@ -38,45 +40,77 @@ export interface ReplayGuard {
 }
 
 /**
- * In-process replay guard; entries expire after the window. One map per scope, keyed by the
- * nonce itself (a `scope + nonce` key would be a concatenated string per entry, about twice the
- * memory of the nonce), each in the order entries were recorded, so the sweep stops at the
- * first entry still inside the window instead of visiting all of them.
+ * Keys remembered for at least `rememberMs`, in generations of `generationMs`: each key goes into
+ * the newest generation's set, and a whole generation is dropped once everything in it is older
+ * than `rememberMs` (so a key may be remembered up to one generation longer). Nothing is ever
+ * deleted from a set. A single map swept entry by entry would settle, under steady load, at a
+ * hash table twice its live size, reached by a doubling some minutes after the load levels off
+ * (a 2.5 MB step at minute 17 of the soak, bench/results/soak.md); generations built and
+ * dropped whole stay the size of the load they hold.
+ */
+class RememberedKeys {
+  private readonly generations: Array<{ start: number; keys: Set<string> }> = [];
+
+  constructor(
+    private readonly rememberMs: number,
+    private readonly generationMs: number,
+  ) {}
+
+  /** False when the key was remembered already; otherwise remembers it. */
+  remember(key: string, nowMs: number): boolean {
+    this.forgetOlderThan(nowMs);
+    for (const generation of this.generations) if (generation.keys.has(key)) return false;
+    let newest = this.generations[this.generations.length - 1];
+    // A clock that stepped back keeps filling the newest generation.
+    if (!newest || nowMs - newest.start >= this.generationMs) {
+      newest = { start: nowMs, keys: new Set() };
+      this.generations.push(newest);
+    }
+    newest.keys.add(key);
+    return true;
+  }
+
+  forgetOlderThan(nowMs: number): void {
+    while (this.generations.length > 0 && nowMs - (this.generations[0]!.start + this.generationMs) > this.rememberMs) this.generations.shift();
+  }
+
+  size(): number {
+    let total = 0;
+    for (const generation of this.generations) total += generation.keys.size;
+    return total;
+  }
+}
+
+/**
+ * In-process replay guard: nonces remembered per scope, keyed by the nonce itself (a
+ * `scope + nonce` key would be a concatenated string per entry, about twice the memory of the
+ * nonce).
  */
 export class MemoryReplayGuard implements ReplayGuard {
-  private readonly seenAtByScope = new Map<string, Map<string, number>>();
+  private readonly byScope = new Map<string, RememberedKeys>();
   private lastSweep = 0;
 
   remember(scope: string, nonce: string, nowMs: number): boolean {
     this.sweep(nowMs);
-    let seenAt = this.seenAtByScope.get(scope);
-    if (!seenAt) this.seenAtByScope.set(scope, (seenAt = new Map()));
-    const previous = seenAt.get(nonce);
-    if (previous !== undefined && nowMs - previous <= REMEMBERED_MS) return false;
-    // Deleted first so a re-recorded nonce moves to the end and the map stays in time order.
-    seenAt.delete(nonce);
-    seenAt.set(nonce, nowMs);
-    return true;
+    let keys = this.byScope.get(scope);
+    if (!keys) this.byScope.set(scope, (keys = new RememberedKeys(REMEMBERED_MS, GENERATION_MS)));
+    return keys.remember(nonce, nowMs);
   }
 
   /** Nonces held now, over all scopes. */
   size(): number {
     let total = 0;
-    for (const seenAt of this.seenAtByScope.values()) total += seenAt.size;
+    for (const keys of this.byScope.values()) total += keys.size();
     return total;
   }
 
+  /** Scopes that fell silent still let go of their nonces. */
   private sweep(nowMs: number): void {
-    if (nowMs - this.lastSweep < 10_000) return;
+    if (nowMs - this.lastSweep < GENERATION_MS) return;
     this.lastSweep = nowMs;
-    for (const [scope, seenAt] of this.seenAtByScope) {
-      for (const [nonce, at] of seenAt) {
-        // A clock step back can leave a later entry with an earlier time: the sweep stops at the
-        // first one still inside, and the rest go on a later sweep.
-        if (nowMs - at <= REMEMBERED_MS) break;
-        seenAt.delete(nonce);
-      }
-      if (seenAt.size === 0) this.seenAtByScope.delete(scope);
+    for (const [scope, keys] of this.byScope) {
+      keys.forgetOlderThan(nowMs);
+      if (keys.size() === 0) this.byScope.delete(scope);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import gql from 'graphql-tag';
 import { callerOfContext } from './gateway-context';
@@ -11,7 +11,8 @@ const bodyOf = (query: string, variables: unknown): string => JSON.stringify({ q
 // node's own HMAC so a change to the shared module shows up as a failing test.
 function gatewayHeaders(key: Buffer, payload: Record<string, unknown>, signed: { sub: string; iat: number; body: string }): Record<string, string> {
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  const mac = createHmac('sm3', key).update(`huimin-subgraph-context/v3\n${signed.sub}\n${signed.iat}\n${encoded}\n${signed.body}`).digest('hex');
+  const contextDigest = createHash('sm3').update(encoded).digest('hex');
+  const mac = createHmac('sm3', key).update(`huimin-subgraph-context/v3\n${signed.sub}\n${signed.iat}\n${contextDigest}\n${signed.body}`).digest('hex');
   return { 'x-huimin-context': encoded, 'x-huimin-context-signature': `${signed.iat}.${mac}` };
 }
 

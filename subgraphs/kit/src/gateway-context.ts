@@ -12,6 +12,7 @@ import {
   SUBGRAPH_CONTEXT_SIGNATURE_HEADER,
   SubgraphContextKey,
   decodeSubgraphContext,
+  subgraphContextDigest,
   verifySubgraphCall,
 } from '@huimin/schema';
 
@@ -41,30 +42,40 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** A context header's caller (null when it is not a valid context) and the digest signatures cover. */
+interface DecodedContext {
+  caller: GatewayCaller | null;
+  digest: string;
+}
+
 /**
- * Callers decoded from verified context headers. One partner request sends the same context on
- * each of its calls, and a subgraph gets several of them, so each is decoded once. Bounded: the
- * oldest goes first.
+ * Context headers decoded and hashed once each. One partner request sends the same context on
+ * each of its calls, and a subgraph gets several of them. A header is only hashed and parsed
+ * here; it is trusted only once a call's signature over its digest checks. Bounded: the oldest
+ * goes first.
  */
-class DecodedCallers {
-  private readonly byContext = new Map<string, GatewayCaller | null>();
+class DecodedContexts {
+  private readonly byHeader = new Map<string, DecodedContext>();
 
   constructor(private readonly capacity: number) {}
 
-  get(encoded: string): GatewayCaller | null {
-    const known = this.byContext.get(encoded);
+  get(header: string): DecodedContext {
+    const known = this.byHeader.get(header);
     if (known !== undefined) return known;
-    const payload = decodeSubgraphContext(encoded);
-    const caller: GatewayCaller | null = payload && {
-      partner: payload.partner,
-      purpose: payload.purpose,
-      scopes: new Set(payload.scopes),
-      requestId: payload.rid,
-      identity: payload.identity,
+    const payload = decodeSubgraphContext(header);
+    const decoded: DecodedContext = {
+      caller: payload && {
+        partner: payload.partner,
+        purpose: payload.purpose,
+        scopes: new Set(payload.scopes),
+        requestId: payload.rid,
+        identity: payload.identity,
+      },
+      digest: subgraphContextDigest(header),
     };
-    if (this.byContext.size >= this.capacity) this.byContext.delete(this.byContext.keys().next().value as string);
-    this.byContext.set(encoded, caller);
-    return caller;
+    if (this.byHeader.size >= this.capacity) this.byHeader.delete(this.byHeader.keys().next().value as string);
+    this.byHeader.set(header, decoded);
+    return decoded;
   }
 }
 
@@ -77,14 +88,16 @@ export function createGatewayContextVerifier(subgraph: string, trust: GatewayTru
   const key = new SubgraphContextKey(trust.key);
   const clock = trust.clock ?? Date.now;
   const maxSkewMs = trust.maxSkewMs ?? 60_000;
-  const callers = new DecodedCallers(1024);
+  const contexts = new DecodedContexts(1024);
   return {
     verify(headers, rawBody) {
       const encoded = header(headers, GATEWAY_CONTEXT_HEADER);
       const signature = header(headers, GATEWAY_CONTEXT_SIGNATURE_HEADER);
-      if (!encoded || !signature) return null;
-      if (!verifySubgraphCall(key, subgraph, encoded, signature, rawBody, clock(), maxSkewMs)) return null;
-      return callers.get(encoded);
+      // 4 KiB: far above any real context; refused before hashing or caching anything that big.
+      if (!encoded || !signature || encoded.length > 4096) return null;
+      const context = contexts.get(encoded);
+      if (!verifySubgraphCall(key, subgraph, context.digest, signature, rawBody, clock(), maxSkewMs)) return null;
+      return context.caller;
     },
   };
 }
