@@ -20,8 +20,6 @@ import type { GatewayContext, SubgraphRequestHook } from '../pipeline';
 import { identityViewOf } from './masking';
 import { partnerOf } from './partner-context';
 
-export { SUBGRAPH_CONTEXT_HEADER, SUBGRAPH_CONTEXT_SIGNATURE_HEADER };
-
 /** The encoded context of a partner request: the same for all its subgraph calls. */
 function encodedContextOf(context: GatewayContext, cache: WeakMap<GatewayContext, EncodedSubgraphContext>): EncodedSubgraphContext {
   let encoded = cache.get(context);

@@ -15,6 +15,7 @@ import {
   subgraphContextDigest,
   verifySubgraphCall,
 } from '@huimin/schema';
+import { BoundedMemo } from './bounded-memo';
 
 export const GATEWAY_CONTEXT_HEADER = SUBGRAPH_CONTEXT_HEADER;
 export const GATEWAY_CONTEXT_SIGNATURE_HEADER = SUBGRAPH_CONTEXT_SIGNATURE_HEADER;
@@ -48,35 +49,19 @@ interface DecodedContext {
   digest: string;
 }
 
-/**
- * Context headers decoded and hashed once each. One partner request sends the same context on
- * each of its calls, and a subgraph gets several of them. A header is only hashed and parsed
- * here; it is trusted only once a call's signature over its digest checks. Bounded: the oldest
- * goes first.
- */
-class DecodedContexts {
-  private readonly byHeader = new Map<string, DecodedContext>();
-
-  constructor(private readonly capacity: number) {}
-
-  get(header: string): DecodedContext {
-    const known = this.byHeader.get(header);
-    if (known !== undefined) return known;
-    const payload = decodeSubgraphContext(header);
-    const decoded: DecodedContext = {
-      caller: payload && {
-        partner: payload.partner,
-        purpose: payload.purpose,
-        scopes: new Set(payload.scopes),
-        requestId: payload.rid,
-        identity: payload.identity,
-      },
-      digest: subgraphContextDigest(header),
-    };
-    if (this.byHeader.size >= this.capacity) this.byHeader.delete(this.byHeader.keys().next().value as string);
-    this.byHeader.set(header, decoded);
-    return decoded;
-  }
+/** A context header decoded and hashed: the work done once per header, not per call. */
+function decodeContext(header: string): DecodedContext {
+  const payload = decodeSubgraphContext(header);
+  return {
+    caller: payload && {
+      partner: payload.partner,
+      purpose: payload.purpose,
+      scopes: new Set(payload.scopes),
+      requestId: payload.rid,
+      identity: payload.identity,
+    },
+    digest: subgraphContextDigest(header),
+  };
 }
 
 export interface GatewayContextVerifier {
@@ -88,14 +73,17 @@ export function createGatewayContextVerifier(subgraph: string, trust: GatewayTru
   const key = new SubgraphContextKey(trust.key);
   const clock = trust.clock ?? Date.now;
   const maxSkewMs = trust.maxSkewMs ?? 60_000;
-  const contexts = new DecodedContexts(1024);
+  // One partner request sends the same context on each of its calls, and a subgraph gets several
+  // of them. A header is only decoded and hashed here; it is trusted only once a call's
+  // signature over its digest checks.
+  const contexts = new BoundedMemo<string, DecodedContext>(1024);
   return {
     verify(headers, rawBody) {
       const encoded = header(headers, GATEWAY_CONTEXT_HEADER);
       const signature = header(headers, GATEWAY_CONTEXT_SIGNATURE_HEADER);
       // 4 KiB: far above any real context; refused before hashing or caching anything that big.
       if (!encoded || !signature || encoded.length > 4096) return null;
-      const context = contexts.get(encoded);
+      const context = contexts.through(encoded, decodeContext);
       if (!verifySubgraphCall(key, subgraph, context.digest, signature, rawBody, clock(), maxSkewMs)) return null;
       return context.caller;
     },
