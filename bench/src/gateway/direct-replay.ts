@@ -95,5 +95,6 @@ export async function runReplay(queries: readonly RecordedQuery[], options: Load
     non2xx: failed,
     socketErrors: 0,
     graphqlErrors,
+    signedDuringRun: 0,
   };
 }

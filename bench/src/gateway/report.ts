@@ -98,8 +98,29 @@ export interface Ratios {
   cpuBOverD: number | null;
   /** The access layer's cost: req/s, gateway CPU and upstream CPU per request, with every feature on over none. */
   eOverD: number | null;
+  /**
+   * The median over rounds of (e)'s req/s over (d)'s in the same round. Rounds interleave, so
+   * each pair ran seconds apart: drift in the machine's speed over the run (which moved (d)
+   * alone by ±25% between rounds of one run) cancels within a pair, not between two medians.
+   */
+  eOverDPaired: number | null;
   cpuEOverD: number | null;
   upstreamCpuEOverD: number | null;
+}
+
+/** Median of top's req/s over bottom's, round by round (null without rounds on both sides). */
+export function pairedRatio(top: ResultRow | undefined, bottom: ResultRow | undefined): number | null {
+  if (!top || !bottom) return null;
+  const count = Math.min(top.rounds.length, bottom.rounds.length);
+  const ratios: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const under = bottom.rounds[i]!.requestsPerSecond;
+    if (under > 0) ratios.push(top.rounds[i]!.requestsPerSecond / under);
+  }
+  if (ratios.length === 0) return null;
+  ratios.sort((x, y) => x - y);
+  const middle = Math.floor(ratios.length / 2);
+  return ratios.length % 2 === 1 ? ratios[middle]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
 }
 
 export function ratiosOf(rows: readonly ResultRow[]): Ratios[] {
@@ -116,6 +137,7 @@ export function ratiosOf(rows: readonly ResultRow[]): Ratios[] {
       dOverC: over(rps(d), rps(c)),
       cpuBOverD: over(cpu(b), cpu(d)),
       eOverD: over(rps(e), rps(d)),
+      eOverDPaired: pairedRatio(e, d),
       cpuEOverD: over(cpu(e), cpu(d)),
       upstreamCpuEOverD: over(upstreamCpu(e), upstreamCpu(d)),
     };
@@ -128,8 +150,10 @@ export function formatRatios(ratios: readonly Ratios[]): string {
     .map((r) => `${r.query} (${QUERY_LABELS[r.query]}): req/s (d)/(b) = ${fixed(r.dOverB, 2)}×, (d)/(c) = ${fixed(r.dOverC, 2)}×; gateway CPU/req (b)/(d) = ${fixed(r.cpuBOverD, 2)}×`);
   for (const r of ratios.filter((x) => x.eOverD !== null)) {
     const loss = (1 - (r.eOverD ?? Number.NaN)) * 100;
+    const pairedLoss = (1 - (r.eOverDPaired ?? Number.NaN)) * 100;
     lines.push(
       `${r.query} access layer: req/s (e)/(d) = ${fixed(r.eOverD, 2)}× (${fixed(loss, 1)}% throughput loss; target ≤ 15%), ` +
+        `round by round ${fixed(r.eOverDPaired, 2)}× (${fixed(pairedLoss, 1)}%), ` +
         `gateway CPU/req (e)/(d) = ${fixed(r.cpuEOverD, 2)}×, upstream CPU/req (e)/(d) = ${fixed(r.upstreamCpuEOverD, 2)}×`,
     );
   }

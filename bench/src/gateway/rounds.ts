@@ -59,7 +59,8 @@ export async function measureQuery(
       row.rounds.push(load);
       row.upstreamCpuMs += (after[0] ?? 0) - (before[0] ?? 0);
       if (row.gatewayCpuMs !== null) row.gatewayCpuMs += (after[1] ?? 0) - (before[1] ?? 0);
-      log(`  ${query} round ${round} (${contestant.id}): ${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.p50Ms.toFixed(1)} ms`);
+      const signedLate = load.signedDuringRun > 0 ? ` (${load.signedDuringRun} requests signed during the run: the presigned ones ran out)` : '';
+      log(`  ${query} round ${round} (${contestant.id}): ${load.requestsPerSecond.toFixed(0)} req/s, p50 ${load.p50Ms.toFixed(1)} ms${signedLate}`);
     }
   }
   return rows;

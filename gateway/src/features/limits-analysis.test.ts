@@ -33,6 +33,22 @@ describe('operation size', () => {
     expect(Date.now() - started).toBeLessThan(200);
     expect(size.aliases).toBeGreaterThan(2 ** 20);
     expect(size.cost).toBeGreaterThan(2 ** 20);
+    // The same with a size from the variables at the bottom (spread 2^19 times): still linear to compile and to work out.
+    const sized = [...fragments.slice(0, -1), `fragment F${levels - 1} on Citizen { subsidies(first: $n) { total } }`];
+    const document = parse(`query($n: Int) { citizen { ...F0 } } ${sized.join(' ')}`);
+    const operation = getOperationAST(document)!;
+    const before = Date.now();
+    expect(operationCost(schema, document, operation, { n: 3 })).toBe(operationCost(schema, document, operation, { n: 1 }) + 2 ** 19 * 2);
+    expect(Date.now() - before).toBeLessThan(200);
+  });
+
+  it('works the cost out again for each request\'s variables on a document it has seen', () => {
+    const document = parse('query($ids: [ID!]!, $n: Int) { citizens(ids: $ids) { id subsidies(first: $n) { total } } cards(cardNos: ["1", "2"]) { no } }');
+    const operation = getOperationAST(document)!;
+    const cost = (ids: number, n?: number) => operationCost(schema, document, operation, { ids: Array.from({ length: ids }, String), n });
+    expect(cost(2, 5)).toBe(1 + 2 * (1 + 1 + 5 * 1) + 1 + 2);
+    expect(cost(10, 5)).toBe(1 + 10 * (1 + 1 + 5) + 3);
+    expect(cost(10)).toBe(1 + 10 * (1 + 1 + 1) + 3);
   });
 
   it('multiplies what is under a field by its ids or first (given, from variables, or the default)', () => {

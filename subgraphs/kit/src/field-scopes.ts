@@ -13,7 +13,7 @@ import {
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from 'graphql';
-import { callerOfContext } from './gateway-context';
+import { callerOfContext, type GatewayPrincipal } from './gateway-context';
 
 interface Requirement {
   authenticated: boolean;
@@ -37,13 +37,26 @@ function requirementOf(directives: readonly ConstDirectiveNode[] | undefined): R
   return authenticated || anyOf ? { authenticated, anyOf } : null;
 }
 
-function permits(requirements: readonly Requirement[], context: unknown): boolean {
-  const caller = callerOfContext(context);
-  if (!caller) return false;
+function permits(requirements: readonly Requirement[], caller: GatewayPrincipal): boolean {
   return requirements.every((requirement) => {
     if (requirement.authenticated && caller.partner === null) return false;
     return !requirement.anyOf || requirement.anyOf.some((group) => group.every((scope) => caller.scopes.has(scope)));
   });
+}
+
+/**
+ * The answers of one schema's guards, by caller: a caller's scopes set is made once per context
+ * header (gateway-context), so the answer for a field is worked out on its first resolution and
+ * then read, for every later item and request of that caller. The answer also depends on whether
+ * there is a partner at all (@authenticated): two slots per field.
+ */
+function decisionCache(): (slot: number, requirements: readonly Requirement[], caller: GatewayPrincipal) => boolean {
+  const byScopes = new WeakMap<ReadonlySet<string>, boolean[]>();
+  return (slot, requirements, caller) => {
+    let decisions = byScopes.get(caller.scopes);
+    if (decisions === undefined) byScopes.set(caller.scopes, (decisions = []));
+    return (decisions[2 * slot + (caller.partner === null ? 1 : 0)] ??= permits(requirements, caller));
+  };
 }
 
 /**
@@ -52,6 +65,8 @@ function permits(requirements: readonly Requirement[], context: unknown): boolea
  */
 export function enforceFieldScopes(schema: GraphQLSchema): GraphQLSchema {
   const typeRequirements = new Map<string, Requirement>();
+  const decide = decisionCache();
+  let slots = 0;
   for (const type of Object.values(schema.getTypeMap())) {
     const requirement = requirementOf(type.astNode?.directives as readonly ConstDirectiveNode[] | undefined);
     if (requirement) typeRequirements.set(type.name, requirement);
@@ -65,8 +80,10 @@ export function enforceFieldScopes(schema: GraphQLSchema): GraphQLSchema {
       const resolve = (field.resolve ?? defaultFieldResolver) as GraphQLFieldResolver<unknown, unknown> & { [WRAPPED]?: true };
       if (resolve[WRAPPED]) continue;
       const coordinate = `${type.name}.${field.name}`;
+      const slot = slots++;
       const guarded: GraphQLFieldResolver<unknown, unknown> & { [WRAPPED]?: true } = (source, args, context, info) => {
-        if (!permits(requirements, context)) {
+        const caller = callerOfContext(context);
+        if (!caller || !decide(slot, requirements, caller)) {
           throw new GraphQLError(`Not permitted: ${coordinate}`, { extensions: { code: 'FORBIDDEN' } });
         }
         return resolve(source, args, context, info);

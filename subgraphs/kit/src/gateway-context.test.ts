@@ -7,13 +7,13 @@ import { startSubgraphServer, type RunningSubgraph } from './subgraph-server';
 /** The body exactly as `ask` sends it; the signature binds those bytes. */
 const bodyOf = (query: string, variables: unknown): string => JSON.stringify({ query, variables });
 
-// The v3 wire format as documented in @huimin/schema's subgraph-context, written out here with
+// The v4 wire format as documented in @huimin/schema's subgraph-context, written out here with
 // node's own HMAC so a change to the shared module shows up as a failing test.
-function gatewayHeaders(key: Buffer, payload: Record<string, unknown>, signed: { sub: string; iat: number; body: string }): Record<string, string> {
+function gatewayHeaders(key: Buffer, payload: Record<string, unknown>, signed: { sub: string; iat: number; rid: string; body: string }): Record<string, string> {
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
   const contextDigest = createHash('sm3').update(encoded).digest('hex');
-  const mac = createHmac('sm3', key).update(`huimin-subgraph-context/v3\n${signed.sub}\n${signed.iat}\n${contextDigest}\n${signed.body}`).digest('hex');
-  return { 'x-huimin-context': encoded, 'x-huimin-context-signature': `${signed.iat}.${mac}` };
+  const mac = createHmac('sm3', key).update(`huimin-subgraph-context/v4\n${signed.sub}\n${signed.iat}\n${signed.rid}\n${contextDigest}\n${signed.body}`).digest('hex');
+  return { 'x-huimin-context': encoded, 'x-huimin-request-id': signed.rid, 'x-huimin-context-signature': `${signed.iat}.${mac}` };
 }
 
 const SDL = gql`
@@ -22,6 +22,7 @@ const SDL = gql`
     programs: [String!]! @authenticated
     secret: String @requiresScopes(scopes: [["audit:read"], ["analytics:read", "subsidy:read"]])
     whoAmI: String
+    requestId: String
   }
 `;
 
@@ -38,6 +39,7 @@ describe('subgraphs trust only the gateway', () => {
           programs: () => ['A'],
           secret: () => 'classified',
           whoAmI: (_: unknown, __: unknown, context: object) => callerOfContext(context)?.partner ?? 'nobody',
+          requestId: (_: unknown, __: unknown, context: object) => callerOfContext(context)?.requestId ?? null,
         },
       },
     });
@@ -55,12 +57,12 @@ describe('subgraphs trust only the gateway', () => {
     scopes: string[],
     overrides: Record<string, unknown> = {},
     variables?: unknown,
-    signed: Partial<{ sub: string; iat: number; key: Buffer }> = {},
+    signed: Partial<{ sub: string; iat: number; rid: string; key: Buffer }> = {},
   ): Record<string, string> {
     return gatewayHeaders(
       signed.key ?? key,
-      { v: 3, rid: 'r1', partner: 'demo-app', purpose: 'BENEFIT_SERVICE', scopes, identity: 'masked', ...overrides },
-      { sub: signed.sub ?? 'finance', iat: signed.iat ?? clock.now, body: bodyOf(query, variables) },
+      { v: 4, partner: 'demo-app', purpose: 'BENEFIT_SERVICE', scopes, identity: 'masked', ...overrides },
+      { sub: signed.sub ?? 'finance', iat: signed.iat ?? clock.now, rid: signed.rid ?? 'r1', body: bodyOf(query, variables) },
     );
   }
 
@@ -76,7 +78,9 @@ describe('subgraphs trust only the gateway', () => {
       {},
       signedFor(query, [], {}, undefined, { key: randomBytes(32) }),
       signedFor(query, [], {}, undefined, { sub: 'transit' }),
-      signedFor(query, [], { v: 2 }),
+      signedFor(query, [], { v: 3 }),
+      { ...signedFor(query, []), 'x-huimin-request-id': 'r2' },
+      Object.fromEntries(Object.entries(signedFor(query, [])).filter(([name]) => name !== 'x-huimin-request-id')),
       signedFor(query, [], {}, undefined, { iat: clock.now - 61_000 }),
       signedFor('{ secret }', ['audit:read']),
     ];
@@ -95,6 +99,23 @@ describe('subgraphs trust only the gateway', () => {
       body: JSON.stringify({ query: withVariables, variables: { s: true } }, null, 1),
     });
     expect(spaced.status).toBe(401);
+  });
+
+  it('gives resolvers the request id each call was signed with, under one context header', async () => {
+    const query = '{ whoAmI requestId }';
+    for (const rid of ['r1', 'r2', 'r1']) {
+      const headers = signedFor(query, [], {}, undefined, { rid });
+      expect((await ask(query, headers)).body.data).toEqual({ whoAmI: 'demo-app', requestId: rid });
+    }
+  });
+
+  it('answers a field\'s scope check again for each caller, however often one caller asks', async () => {
+    const query = '{ secret }';
+    for (let round = 0; round < 2; round += 1) {
+      expect((await ask(query, signedFor(query, ['analytics:read']))).body.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+      expect((await ask(query, signedFor(query, ['audit:read']))).body.data).toEqual({ secret: 'classified' });
+      expect((await ask(query, signedFor(query, ['audit:read'], { partner: null }))).body.data).toEqual({ secret: 'classified' });
+    }
   });
 
   it('checks the scopes of the fields it owns again', async () => {

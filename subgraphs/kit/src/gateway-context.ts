@@ -10,6 +10,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import {
   SUBGRAPH_CONTEXT_HEADER,
   SUBGRAPH_CONTEXT_SIGNATURE_HEADER,
+  SUBGRAPH_REQUEST_ID_HEADER,
   SubgraphContextKey,
   decodeSubgraphContext,
   subgraphContextDigest,
@@ -19,6 +20,7 @@ import { BoundedMemo } from './bounded-memo';
 
 export const GATEWAY_CONTEXT_HEADER = SUBGRAPH_CONTEXT_HEADER;
 export const GATEWAY_CONTEXT_SIGNATURE_HEADER = SUBGRAPH_CONTEXT_SIGNATURE_HEADER;
+export const GATEWAY_REQUEST_ID_HEADER = SUBGRAPH_REQUEST_ID_HEADER;
 
 export interface GatewayTrust {
   /** The gateway↔subgraph HMAC-SM3 key (HUIMIN_SUBGRAPH_CONTEXT_KEY). */
@@ -28,14 +30,20 @@ export interface GatewayTrust {
   clock?: () => number;
 }
 
-export interface GatewayCaller {
+/** Who is behind a call: the same for every request of one partner, purpose and identity view. */
+export interface GatewayPrincipal {
   /** Null for the gateway's own requests (the /ready probe). */
   partner: string | null;
   purpose: string | null;
+  /** One set per decoded context header: checks may cache their answers on it (field-scopes). */
   scopes: ReadonlySet<string>;
-  requestId: string;
   /** The gateway's decision on identity masking (the subgraph still checks identity:full). */
   identity: 'full' | 'masked';
+}
+
+export interface GatewayCaller extends GatewayPrincipal {
+  /** The partner request this call belongs to. */
+  requestId: string;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -43,9 +51,9 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** A context header's caller (null when it is not a valid context) and the digest signatures cover. */
+/** A context header's principal (null when it is not a valid context) and the digest signatures cover. */
 interface DecodedContext {
-  caller: GatewayCaller | null;
+  principal: GatewayPrincipal | null;
   digest: string;
 }
 
@@ -53,11 +61,10 @@ interface DecodedContext {
 function decodeContext(header: string): DecodedContext {
   const payload = decodeSubgraphContext(header);
   return {
-    caller: payload && {
+    principal: payload && {
       partner: payload.partner,
       purpose: payload.purpose,
       scopes: new Set(payload.scopes),
-      requestId: payload.rid,
       identity: payload.identity,
     },
     digest: subgraphContextDigest(header),
@@ -73,35 +80,35 @@ export function createGatewayContextVerifier(subgraph: string, trust: GatewayTru
   const key = new SubgraphContextKey(trust.key);
   const clock = trust.clock ?? Date.now;
   const maxSkewMs = trust.maxSkewMs ?? 60_000;
-  // One partner request sends the same context on each of its calls, and a subgraph gets several
-  // of them. A header is only decoded and hashed here; it is trusted only once a call's
-  // signature over its digest checks.
+  // Every call of one partner (and purpose) carries the same context header. A header is only
+  // decoded and hashed here; it is trusted only once a call's signature over its digest checks.
   const contexts = new BoundedMemo<string, DecodedContext>(1024);
   return {
     verify(headers, rawBody) {
       const encoded = header(headers, GATEWAY_CONTEXT_HEADER);
+      const requestId = header(headers, GATEWAY_REQUEST_ID_HEADER);
       const signature = header(headers, GATEWAY_CONTEXT_SIGNATURE_HEADER);
       // 4 KiB: far above any real context; refused before hashing or caching anything that big.
-      if (!encoded || !signature || encoded.length > 4096) return null;
+      if (!encoded || !requestId || !signature || encoded.length > 4096) return null;
       const context = contexts.through(encoded, decodeContext);
-      if (!verifySubgraphCall(key, subgraph, context.digest, signature, rawBody, clock(), maxSkewMs)) return null;
-      return context.caller;
+      if (!context.principal || !verifySubgraphCall(key, subgraph, requestId, context.digest, signature, rawBody, clock(), maxSkewMs)) return null;
+      return { ...context.principal, requestId };
     },
   };
 }
 
-const callersByRequest = new WeakMap<IncomingMessage, GatewayCaller>();
-// A symbol property rather than a WeakMap: Apollo Server hands resolvers a shallow copy of the
-// context object, which keeps own (symbol) properties but not WeakMap identity.
+// A symbol property on the request and on the context object rather than WeakMaps: Apollo Server
+// hands resolvers a shallow copy of the context, which keeps own (symbol) properties but not
+// WeakMap identity, and a property costs a subgraph less than a WeakMap entry per request.
 const CALLER = Symbol('huimin.gatewayCaller');
 
 export function rememberCaller(request: IncomingMessage, caller: GatewayCaller): void {
-  callersByRequest.set(request, caller);
+  (request as { [CALLER]?: GatewayCaller })[CALLER] = caller;
 }
 
 /** The verified caller of this HTTP request (undefined when the subgraph does not check). */
 export function callerOf(request: IncomingMessage): GatewayCaller | undefined {
-  return callersByRequest.get(request);
+  return (request as { [CALLER]?: GatewayCaller })[CALLER];
 }
 
 export function bindCallerToContext(context: object, caller: GatewayCaller): void {
