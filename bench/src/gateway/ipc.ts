@@ -43,7 +43,15 @@ export interface ChildFailed {
   message: string;
 }
 
-export type ChildMessage = UpstreamReady | ServerReady | SubgraphHostReady | CpuReport | ChildFailed;
+/** The transport bench's servers (bench/src/transport): one URL per way of trusting the gateway. */
+export interface TransportServersReady {
+  type: 'transport-ready';
+  plain: string;
+  signed: string;
+  mutualTls: string;
+}
+
+export type ChildMessage = UpstreamReady | ServerReady | SubgraphHostReady | TransportServersReady | CpuReport | ChildFailed;
 
 export type DriverMessage = { type: 'cpu' } | { type: 'stop' };
 
