@@ -12,7 +12,7 @@
  * Where the platform has O_DSYNC (Linux, macOS) the records file is opened with it, so one
  * write puts a batch on disk, and the head (not synced, see below) is written synchronously
  * into the page cache. Each asynchronous file operation is a round trip through libuv's thread
- * pool, and on the virtual machines we measured, waking a pool thread cost the event loop about
+ * pool, and on the 2-core virtual machine we measure on, waking a pool thread cost the event loop about
  * 33 µs per operation (write, then datasync, then the head: three per batch); this makes it one.
  */
 import { closeSync, constants as fsConstants, createReadStream, openSync, writeSync } from 'node:fs';
