@@ -37,12 +37,12 @@ function payloadOf(context: GatewayContext): SubgraphContextPayload {
   };
 }
 
-/** Encoded contexts by caller: the payload's own fields are the key, so a cached header always says what it is used for. */
+/** Encoded contexts by caller: the payload itself is the key, so a cached header always says what it is used for. */
 function encodedContexts(): (context: GatewayContext) => EncodedSubgraphContext {
   const byCaller = new Map<string, EncodedSubgraphContext>();
   return (context) => {
     const payload = payloadOf(context);
-    const key = JSON.stringify([payload.partner, payload.purpose, payload.identity, payload.scopes]);
+    const key = JSON.stringify(payload);
     let encoded = byCaller.get(key);
     if (encoded === undefined) {
       if (byCaller.size >= ENCODED_CONTEXTS_KEPT) byCaller.clear();
