@@ -12,7 +12,20 @@ import {
   type KeyFiles,
   type ServerKeySet,
 } from '@huimin/adapters';
-import { PARTNER_IDS, SERVER_NAMES, caCertFile, partnerCertFile, partnerKeyFile, serverCertFile, serverKeyFile, type PartnerId, type ServerName } from './layout';
+import {
+  GATEWAY_CLIENT_NAME,
+  PARTNER_IDS,
+  SERVER_NAMES,
+  caCertFile,
+  gatewayClientCertFile,
+  gatewayClientKeyFile,
+  partnerCertFile,
+  partnerKeyFile,
+  serverCertFile,
+  serverKeyFile,
+  type PartnerId,
+  type ServerName,
+} from './layout';
 import { readRequired } from './material-files';
 import { DEV_APP_ID, createKeyFiles } from './protocol-keys';
 import { createCertificateAuthority, issueClientCertificate, issueServerCertificate, type TlsIdentity } from './tls-certificates';
@@ -22,6 +35,8 @@ export interface DevMaterial {
   caCertPem: string;
   servers: Partial<Record<ServerName, TlsIdentity>>;
   partners: Partial<Record<PartnerId, TlsIdentity>>;
+  /** The gateway's client certificate towards the subgraphs (subject CN GATEWAY_CLIENT_NAME), when made. */
+  gatewayClient: TlsIdentity | null;
   /** The protocol keys as stored (both halves), e.g. to load them with another `sendWith`. */
   keyFiles: KeyFiles;
   /** The same keys as the adapters (client) and bureaus (server) use them, sending with `current`. */
@@ -35,8 +50,16 @@ export function serverIdentity(material: DevMaterial, name: ServerName): TlsIden
   return identity;
 }
 
-function withKeys(caCertPem: string, servers: DevMaterial['servers'], partners: DevMaterial['partners'], keyFiles: KeyFiles): DevMaterial {
-  return { caCertPem, servers, partners, keyFiles, keys: { client: clientKeysFrom(keyFiles.app), server: serverKeysFrom(keyFiles.bureau) } };
+/** The gateway's client identity; throws when the material was made without it. */
+export function gatewayClientIdentity(material: DevMaterial): TlsIdentity {
+  if (!material.gatewayClient) throw new Error('the development material has no gateway client certificate');
+  return material.gatewayClient;
+}
+
+type Identities = Pick<DevMaterial, 'caCertPem' | 'servers' | 'partners' | 'gatewayClient'>;
+
+function withKeys(identities: Identities, keyFiles: KeyFiles): DevMaterial {
+  return { ...identities, keyFiles, keys: { client: clientKeysFrom(keyFiles.app), server: serverKeysFrom(keyFiles.bureau) } };
 }
 
 export interface CreateDevMaterialOptions {
@@ -44,6 +67,8 @@ export interface CreateDevMaterialOptions {
   servers?: readonly ServerName[];
   /** Which partners get a client certificate; all by default. */
   partners?: readonly PartnerId[];
+  /** Whether the gateway gets its client certificate towards the subgraphs; default true. */
+  gatewayClient?: boolean;
   appId?: string;
 }
 
@@ -52,11 +77,12 @@ export async function createDevMaterial(options: CreateDevMaterialOptions = {}):
   const serverNames = options.servers ?? SERVER_NAMES;
   const partnerIds = options.partners ?? PARTNER_IDS;
   const [ca, keyFiles] = await Promise.all([createCertificateAuthority(), createKeyFiles(options.appId ?? DEV_APP_ID)]);
-  const [servers, partners] = await Promise.all([
+  const [servers, partners, gatewayClient] = await Promise.all([
     Promise.all(serverNames.map(async (name) => [name, await issueServerCertificate(ca, name)] as const)),
     Promise.all(partnerIds.map(async (id) => [id, await issueClientCertificate(ca, id)] as const)),
+    options.gatewayClient === false ? null : issueClientCertificate(ca, GATEWAY_CLIENT_NAME),
   ]);
-  return withKeys(ca.certPem, Object.fromEntries(servers), Object.fromEntries(partners), keyFiles);
+  return withKeys({ caCertPem: ca.certPem, servers: Object.fromEntries(servers), partners: Object.fromEntries(partners), gatewayClient }, keyFiles);
 }
 
 export interface LoadDevMaterialOptions {
@@ -71,5 +97,6 @@ export function loadDevMaterial(dir: string, options: LoadDevMaterialOptions = {
   const partners = Object.fromEntries(PARTNER_IDS.map((id) => [id, identity(partnerCertFile(dir, id), partnerKeyFile(dir, id))]));
   const source = { dir, ...(options.env ? { env: options.env } : {}) };
   const keyFiles: KeyFiles = { app: readAppKeyFiles(source), bureau: readBureauKeyFiles(source) };
-  return withKeys(readRequired(caCertFile(dir)), servers, partners, keyFiles);
+  const gatewayClient = identity(gatewayClientCertFile(dir), gatewayClientKeyFile(dir));
+  return withKeys({ caCertPem: readRequired(caCertFile(dir)), servers, partners, gatewayClient }, keyFiles);
 }

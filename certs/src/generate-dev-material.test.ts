@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keyFilePath } from '@huimin/adapters';
 import { generateDevMaterial } from './generate-dev-material';
-import { PARTNER_IDS, SERVER_NAMES, caCertFile, caKeyFile, partnerCertFile, partnerKeyFile, serverCertFile, serverKeyFile } from './layout';
+import { GATEWAY_CLIENT_NAME, PARTNER_IDS, SERVER_NAMES, caCertFile, gatewayClientCertFile, caKeyFile, partnerCertFile, partnerKeyFile, serverCertFile, serverKeyFile } from './layout';
 
 const modeOf = (file: string): number => statSync(file).mode & 0o777;
 
@@ -19,7 +19,7 @@ describe('generateDevMaterial', () => {
     dir = mkdtempSync(join(tmpdir(), 'huimin-certs-'));
     const report = await generateDevMaterial(dir);
     expect(report.kept).toEqual([]);
-    expect(report.made).toHaveLength(1 + SERVER_NAMES.length + PARTNER_IDS.length + 4);
+    expect(report.made).toHaveLength(1 + SERVER_NAMES.length + PARTNER_IDS.length + 1 + 4);
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -58,6 +58,15 @@ describe('generateDevMaterial', () => {
       expect(cert.subject.split('\n')).toContain(`CN=${id}`);
       expect(cert.keyUsage).toContain('1.3.6.1.5.5.7.3.2'); // clientAuth
     }
+  });
+
+  it('issues the gateway a client certificate for the subgraphs, under a name no partner id can take', () => {
+    const ca = new X509Certificate(readFileSync(caCertFile(dir)));
+    const cert = new X509Certificate(readFileSync(gatewayClientCertFile(dir)));
+    expect(cert.verify(ca.publicKey)).toBe(true);
+    expect(cert.subject.split('\n')).toContain(`CN=${GATEWAY_CLIENT_NAME}`);
+    expect(cert.keyUsage).toContain('1.3.6.1.5.5.7.3.2'); // clientAuth
+    expect(GATEWAY_CLIENT_NAME).not.toMatch(/^[a-z0-9][a-z0-9-]{1,63}$/); // the partners file's id rule
   });
 
   it('keeps existing material on a second run, byte for byte', async () => {

@@ -12,10 +12,13 @@ import {
   type KeyFileBureau,
 } from '@huimin/adapters';
 import {
+  GATEWAY_CLIENT_NAME,
   PARTNER_IDS,
   SERVER_NAMES,
   caCertFile,
   caKeyFile,
+  gatewayClientCertFile,
+  gatewayClientKeyFile,
   partnerCertFile,
   partnerKeyFile,
   serverCertFile,
@@ -112,6 +115,11 @@ export async function generateDevMaterial(dir: string, options: GenerateDevMater
       files: { cert: partnerCertFile(dir, id), key: partnerKeyFile(dir, id) },
       issue: () => issueClientCertificate(authority, id),
     })),
+    {
+      what: 'tls/gateway-client',
+      files: { cert: gatewayClientCertFile(dir), key: gatewayClientKeyFile(dir) },
+      issue: () => issueClientCertificate(authority, GATEWAY_CLIENT_NAME),
+    },
   ];
   const made = await Promise.all(certificates.map((c) => ensureIdentity(authority, c.files, keepCertificates, c.issue)));
   certificates.forEach((c, i) => note(made[i] === true, c.what));

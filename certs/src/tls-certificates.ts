@@ -112,9 +112,9 @@ export function issueServerCertificate(ca: CertificateAuthority, name: string): 
   ]);
 }
 
-/** A partner's client certificate: the subject CN is the partner id. */
-export function issueClientCertificate(ca: CertificateAuthority, partnerId: string): Promise<TlsIdentity> {
-  return issue(ca, partnerId, [
+/** A client certificate: the subject CN is the partner id (or the gateway's name, towards the subgraphs). */
+export function issueClientCertificate(ca: CertificateAuthority, commonName: string): Promise<TlsIdentity> {
+  return issue(ca, commonName, [
     { name: 'keyUsage', digitalSignature: true, critical: true },
     { name: 'extKeyUsage', clientAuth: true },
   ]);

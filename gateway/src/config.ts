@@ -2,6 +2,7 @@
  * The gateway's configuration: one typed object with documented defaults, read once from the
  * environment (and command-line flags), validated with messages that name the bad key.
  */
+import { readFileSync } from 'node:fs';
 import { DEFAULT_DEADLINES, type DeadlineConfig } from './features/deadline';
 import { DEFAULT_OVERLOAD, type OverloadConfig } from './features/overload';
 
@@ -42,6 +43,12 @@ export interface GatewayConfig {
   partnersFile: string | null;
   /** HUIMIN_SUBGRAPH_CONTEXT_KEY (32–128 hex): signs the context sent to subgraphs, which refuse requests without it. */
   subgraphContextKey: Buffer | null;
+  /**
+   * HUIMIN_SUBGRAPH_CA, HUIMIN_SUBGRAPH_CLIENT_CERT, HUIMIN_SUBGRAPH_CLIENT_KEY (PEM files, read at
+   * start): call https:// subgraphs trusting only that CA, presenting this client certificate
+   * (mutual TLS; the subgraphs accept the gateway by it instead of a signed context).
+   */
+  subgraphTls: SubgraphTlsIdentity | null;
   /** HUIMIN_TLS_CERT / HUIMIN_TLS_KEY (PEM files): serve HTTPS; HUIMIN_TLS_CA: ask for client certificates from this CA (mutual TLS). */
   tls: { certFile: string; keyFile: string; caFile: string | null } | null;
   /** HUIMIN_DEADLINE_MS_COUNTER (4000), _STANDARD (5000), _ANALYTICS (15000): each request's deadline by the partner's priority class. */
@@ -52,6 +59,13 @@ export interface GatewayConfig {
   shutdownGraceMs: number;
   /** HUIMIN_EXECUTOR: `huimin` (default) runs query plans with gateway/src/execution; `apollo` with @apollo/gateway's own executor. */
   executor: 'huimin' | 'apollo';
+}
+
+/** The gateway's side of mutual TLS with the subgraphs, as PEM. */
+export interface SubgraphTlsIdentity {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +119,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     persistedOperations: persistedOperations(env),
     partnersFile: env.HUIMIN_PARTNERS_FILE || null,
     subgraphContextKey: hexKey(env, 'HUIMIN_SUBGRAPH_CONTEXT_KEY'),
+    subgraphTls: subgraphTlsIdentity(env),
     tls: tlsFiles(env),
     deadlines: {
       counter: integer(env, 'HUIMIN_DEADLINE_MS_COUNTER', DEFAULT_DEADLINES.counter, 100, 600_000),
@@ -141,6 +156,24 @@ function tlsFiles(env: Record<string, string | undefined>): GatewayConfig['tls']
   if (!certFile !== !keyFile) throw new ConfigError('HUIMIN_TLS_CERT and HUIMIN_TLS_KEY must be set together');
   if (caFile && !certFile) throw new ConfigError('HUIMIN_TLS_CA (client certificates) needs HUIMIN_TLS_CERT and HUIMIN_TLS_KEY');
   return certFile && keyFile ? { certFile, keyFile, caFile } : null;
+}
+
+const SUBGRAPH_TLS_KEYS = ['HUIMIN_SUBGRAPH_CA', 'HUIMIN_SUBGRAPH_CLIENT_CERT', 'HUIMIN_SUBGRAPH_CLIENT_KEY'] as const;
+
+function pemFile(env: Record<string, string | undefined>, key: string): string {
+  const file = env[key] as string;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`${key}: cannot read "${file}"`);
+  }
+}
+
+function subgraphTlsIdentity(env: Record<string, string | undefined>): SubgraphTlsIdentity | null {
+  const set = SUBGRAPH_TLS_KEYS.filter((key) => env[key]);
+  if (set.length === 0) return null;
+  if (set.length < SUBGRAPH_TLS_KEYS.length) throw new ConfigError(`${SUBGRAPH_TLS_KEYS.join(', ')} must be set together`);
+  return { caPem: pemFile(env, 'HUIMIN_SUBGRAPH_CA'), certPem: pemFile(env, 'HUIMIN_SUBGRAPH_CLIENT_CERT'), keyPem: pemFile(env, 'HUIMIN_SUBGRAPH_CLIENT_KEY') };
 }
 
 /** A PostgreSQL identifier interpolated into DDL, so only plain lower-case names. */

@@ -46,7 +46,7 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   // Without this, @apollo/gateway probes cloud metadata hosts and reports usage to Apollo.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  const subgraphFetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
+  const subgraphFetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, tls: config.subgraphTls });
   const subgraphs: Array<{ name: string; url: string }> = [];
   const dataSources = new Map<string, GraphQLDataSource>();
   const gateway = new ApolloGateway({
@@ -91,7 +91,7 @@ export async function startGateway(
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') {
       if (!accepting) return sendJson(res, 503, { ready: false, reason: 'shutting down' });
-      // The probe goes through the same subgraph hooks as operations (signed, no partner), so a
+      // The probe goes through the same subgraph hooks as operations (context, no partner), so a
       // subgraph that would refuse the gateway's context shows up here as not ready.
       const probeContext: GatewayContext = { requestId: randomUUID(), receivedAt: Date.now(), http: { req, rawBody: Buffer.alloc(0) } };
       const prepare = async (subgraph: string, request: GatewayGraphQLRequest, body: string): Promise<void> => {

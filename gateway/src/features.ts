@@ -8,7 +8,7 @@ import { openNonceStore } from './features/authentication-nonces';
 import { useMasking } from './features/masking';
 import { loadPartnersFile } from './features/partners';
 import { useScopes } from './features/scopes';
-import { useSubgraphContextSigning } from './features/subgraph-context';
+import { useSubgraphContext } from './features/subgraph-context';
 import { openAuditStore } from './audit/open-audit-store';
 import { useAudit } from './features/audit';
 import { useDeadline } from './features/deadline';
@@ -34,7 +34,8 @@ export async function buildGatewayFeatures(config: GatewayConfig, env: Record<st
   } else if (config.production) {
     throw new ConfigError('HUIMIN_PARTNERS_FILE is required in production: without it anyone could read citizen data');
   }
-  if (config.subgraphContextKey) features.subgraphRequestHooks.push(useSubgraphContextSigning({ key: config.subgraphContextKey }));
+  // Subgraphs know the gateway by its signed context or by its client certificate (both may be set).
+  if (config.subgraphContextKey || config.subgraphTls) features.subgraphRequestHooks.push(useSubgraphContext({ signingKey: config.subgraphContextKey }));
   // After authentication: these read the partner's rate, registered operations and cost budget.
   // The rate limit goes first so a flood costs the least.
   const log = createLogger({ fields: { component: 'gateway' } });

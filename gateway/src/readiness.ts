@@ -2,7 +2,7 @@
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GatewayGraphQLRequest } from '@apollo/server-gateway-interface';
 
-/** Adds what a subgraph needs to answer the probe (the gateway's signed context), like any subgraph request. */
+/** Adds what a subgraph needs to answer the probe (the gateway's context, signed when keyed), like any subgraph request. */
 export type ProbePreparer = (subgraph: string, request: GatewayGraphQLRequest, body: string) => Promise<void>;
 
 export interface SubgraphProbe {

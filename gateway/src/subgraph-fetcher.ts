@@ -67,8 +67,17 @@ function fetchTimeoutMs(init: FetcherRequestInit, timeoutMs: number): number {
   return typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Math.min(timeoutMs, Number(raw)) : timeoutMs;
 }
 
-export function createSubgraphFetcher(options: { timeoutMs: number; connectionsPerOrigin?: number }): SubgraphFetcher {
+export interface SubgraphFetcherOptions {
+  timeoutMs: number;
+  connectionsPerOrigin?: number;
+  /** For https:// subgraphs: trust only this CA and present this client certificate (mutual TLS). */
+  tls?: { caPem: string; certPem: string; keyPem: string } | null;
+}
+
+export function createSubgraphFetcher(options: SubgraphFetcherOptions): SubgraphFetcher {
+  const { tls } = options;
   const agent = new Agent({
+    ...(tls ? { connect: { ca: tls.caPem, cert: tls.certPem, key: tls.keyPem } } : {}),
     connections: options.connectionsPerOrigin ?? 64,
     keepAliveTimeout: 30_000,
     headersTimeout: options.timeoutMs,

@@ -14,7 +14,7 @@ import {
   type BureauPolicyOptions,
   type BureauSource,
 } from '@huimin/adapters';
-import { createDevMaterial, serverIdentity, BUREAU_SERVER_NAMES, type DevMaterial } from '@huimin/certs';
+import { createDevMaterial, serverIdentity, BUREAU_SERVER_NAMES, SUBGRAPH_SERVER_NAMES, type DevMaterial } from '@huimin/certs';
 import { DEV_PARTNERS_FILE, buildGatewayFeatures, startGateway, type GatewayConfig, type RunningGateway } from '@huimin/gateway';
 import { openAuditReader } from '@huimin/gateway';
 import {
@@ -33,6 +33,7 @@ import { createPseudonyms, MemoryPseudonymVault, openLastKnownStore, type Runnin
 import { startMedicalInsuranceSubgraph } from '@huimin/subgraph-medical-insurance';
 import { startTransitSubgraph, type TopUpLog, type TransitStoreConfig } from '@huimin/subgraph-transit';
 import { startCardStatus, type RunningCardStatus } from './card-status';
+import { stackSubgraphTrust } from './subgraph-trust';
 import { openStackTransitLedger, type StackTransitLedger } from './transit-ledger';
 
 export interface StackOptions {
@@ -42,7 +43,8 @@ export interface StackOptions {
   upstreamTimeoutMs?: number;
   /**
    * TLS identities and protocol keys (`loadDevMaterial` from @huimin/certs). Without it, throwaway
-   * material is made in memory; the bureaus serve HTTPS either way.
+   * material is made in memory; the bureaus serve HTTPS either way, and so do the subgraphs unless
+   * the gateway config has a subgraph context key (subgraph-trust.ts).
    */
   material?: DevMaterial;
   /** The partner app id the adapters present to the bureaus, when no material is given. */
@@ -69,7 +71,7 @@ export interface RunningStack {
   bureaus: Record<'civilAffairs' | 'medicalInsurance' | 'finance' | 'transit', RunningBureau>;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
   gateway: RunningGateway;
-  /** The gateway's configuration as started (partners file and subgraph context key filled in). */
+  /** The gateway's configuration as started (partners file and its side of the subgraph trust filled in). */
   gatewayConfig: GatewayConfig;
   /** The card-status feed: its broker URL, the sandbox publisher and the transit subgraph's consumer. */
   cardStatus: RunningCardStatus;
@@ -82,14 +84,14 @@ export interface RunningStack {
 
 const HOST = '127.0.0.1';
 
-// Made once per process and app id, and only what the stack serves (a CA, the bureaus'
-// certificates, the protocol keys): RSA key generation and forge signing take about a second,
-// and the material is never written or changed.
+// Made once per process and app id, and only what the stack uses (a CA, the bureaus' and
+// subgraphs' certificates, the gateway's client certificate, the protocol keys): RSA key
+// generation and forge signing take about a second, and the material is never written or changed.
 const throwaway = new Map<string, Promise<DevMaterial>>();
 function throwawayMaterial(appId: string): Promise<DevMaterial> {
   let material = throwaway.get(appId);
   if (material === undefined) {
-    material = createDevMaterial({ servers: BUREAU_SERVER_NAMES, partners: [], appId });
+    material = createDevMaterial({ servers: [...BUREAU_SERVER_NAMES, ...SUBGRAPH_SERVER_NAMES], partners: [], appId });
     throwaway.set(appId, material);
   }
   return material;
@@ -128,9 +130,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // The transit bureau's fault control can then drop card-status messages.
     bureaus.transit.faults.attachCardStatus(cardStatus.publisher.faults);
 
-    // Subgraphs answer only the gateway's signed context; the dev partners unless a file is named.
-    const gatewayConfig = withAccessDefaults(options.gateway);
-    const gatewayTrust = { key: gatewayConfig.subgraphContextKey };
+    // Subgraphs answer only the gateway (its client certificate, or its signed context when a key
+    // is configured); the dev partners unless a file is named.
+    const subgraphTrust = stackSubgraphTrust(withAccessDefaults(options.gateway), material);
+    const { gatewayConfig, trustFor } = subgraphTrust;
     const pseudonyms = createPseudonyms(options.pseudonymKeys ?? { idKey: randomBytes(32), refKey: randomBytes(16) });
     const vault = new MemoryPseudonymVault();
     const auditTrail = await openAuditReader(gatewayConfig);
@@ -147,20 +150,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         pseudonyms,
         vault,
         host: HOST,
-        gatewayTrust,
+        gatewayTrust: trustFor('civil-affairs'),
       }),
       'medical-insurance': await startMedicalInsuranceSubgraph({
         client: createMedicalInsuranceClient({ baseUrl: bureaus.medicalInsurance.url, keys: keys.client.medicalInsurance, tls: trust, timeoutMs, callPolicy: callPolicies.MEDICAL_INSURANCE }),
         pseudonyms,
         lastKnown,
         host: HOST,
-        gatewayTrust,
+        gatewayTrust: trustFor('medical-insurance'),
       }),
       finance: await startFinanceSubgraph({
         client: createFinanceClient({ baseUrl: bureaus.finance.url, keys: keys.client.finance, tls: trust, timeoutMs, callPolicy: callPolicies.FINANCE }),
         pseudonyms,
         host: HOST,
-        gatewayTrust,
+        gatewayTrust: trustFor('finance'),
       }),
       transit: await startTransitSubgraph({
         client: transitClient,
@@ -169,13 +172,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         lastKnown,
         ledger: { stores: transitLedger.stores, cardSystem: transitClient, webhookKeys: keys.client.transit, log: options.transitLog },
         host: HOST,
-        gatewayTrust,
+        gatewayTrust: trustFor('transit'),
       }),
       // Reads the trail the gateway's audit feature writes (same DATABASE_URL or audit file).
-      audit: await startAuditSubgraph({ reader: auditTrail, host: HOST, gatewayTrust }),
+      audit: await startAuditSubgraph({ reader: auditTrail, host: HOST, gatewayTrust: trustFor('audit') }),
     };
     for (const subgraph of Object.values(subgraphs)) closers.push(() => subgraph.close());
-    transitLedger.startPushing(subgraphs.transit.url);
+    transitLedger.startPushing(subgraphs.transit.url, subgraphTrust.subgraphCaPem);
 
     const supergraphSdl = composeSupergraph((name) => subgraphs[name].url);
     const gateway = await startGateway(gatewayConfig, supergraphSdl, await buildGatewayFeatures(gatewayConfig));
@@ -198,13 +201,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   }
 }
 
-/** Access on by default: the development partners (outside production) and a fresh subgraph context key. */
-function withAccessDefaults(config: GatewayConfig): GatewayConfig & { subgraphContextKey: Buffer } {
-  return {
-    ...config,
-    partnersFile: config.partnersFile ?? (config.production ? null : DEV_PARTNERS_FILE),
-    subgraphContextKey: config.subgraphContextKey ?? randomBytes(32),
-  };
+/** Access on by default: the development partners (outside production). */
+function withAccessDefaults(config: GatewayConfig): GatewayConfig {
+  return { ...config, partnersFile: config.partnersFile ?? (config.production ? null : DEV_PARTNERS_FILE) };
 }
 
 /** Closes in reverse order of start: the gateway first, the bureaus last. */

@@ -12,7 +12,8 @@ export interface StackTransitLedger {
   /** For the sandbox transit bureau: called once per credited top-up. */
   onTopUpCredited(state: TopUpState): void;
   /** Starts pushing to the transit subgraph (known only once it listens); earlier records wait. */
-  startPushing(subgraphUrl: string): void;
+  /** `caPem`: what the subgraph's HTTPS certificate chains to (null: plain HTTP). */
+  startPushing(subgraphUrl: string, caPem: string | null): void;
   /** The card system's pusher once started (tests push fares through it). */
   pusher(): TransactionsPusher | null;
   close(): Promise<void>;
@@ -35,8 +36,8 @@ export async function openStackTransitLedger(options: {
       if (pusher) pusher.push([record]);
       else waiting.push(record);
     },
-    startPushing(subgraphUrl) {
-      pusher = startTransactionsPusher({ url: new URL(subgraphUrl).origin, keys: options.keys, appId: options.appId });
+    startPushing(subgraphUrl, caPem) {
+      pusher = startTransactionsPusher({ url: new URL(subgraphUrl).origin, keys: options.keys, appId: options.appId, ...(caPem ? { ca: caPem } : {}) });
       pusher.push(waiting.splice(0));
     },
     pusher: () => pusher,

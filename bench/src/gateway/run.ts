@@ -5,12 +5,13 @@
  *
  *   node bench/dist/gateway/run.js [--duration 5] [--rounds 3] [--warmup 3] [--connections 32]
  *     [--upstream in-process|sandbox] [--only a,b,c,d,e] [--queries Q1,Q2] [--cpu-prof b,c,d,e,upstream]
+ *     [--gateway-trust mutual-tls|signed]   how (e)'s subgraphs know the gateway (gateway-trust.ts)
  */
-import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchPartnerSigner } from './access';
 import { forkChild } from './children';
+import { GATEWAY_TRUST_MODES, prepareGatewayTrust, type GatewayTrustMode, type PreparedGatewayTrust } from './gateway-trust';
 import { checkSameData, directContestant, gatewayContestant, startGatewayProcess, type GatewayProcess, type QueryBodies } from './contestants';
 import type { UpstreamReady } from './ipc';
 import { QUERY_LABELS, QUERY_NAMES, requestBodies, type QueryName } from './queries';
@@ -28,6 +29,7 @@ interface Settings extends RoundSettings {
   only: ContenderId[];
   queries: QueryName[];
   cpuProfile: ProfiledId[];
+  gatewayTrust: GatewayTrustMode;
 }
 
 function flag(argv: readonly string[], name: string): string | undefined {
@@ -58,6 +60,7 @@ function settingsFrom(argv: readonly string[]): Settings {
     only: listFlag(argv, 'only', CONTENDER_IDS, CONTENDER_IDS),
     queries: listFlag(argv, 'queries', QUERY_NAMES, QUERY_NAMES),
     cpuProfile: listFlag(argv, 'cpu-prof', PROFILED_IDS, []),
+    gatewayTrust: listFlag(argv, 'gateway-trust', GATEWAY_TRUST_MODES, ['mutual-tls'])[0] as GatewayTrustMode,
   };
 }
 
@@ -66,10 +69,10 @@ function cpuProfileArgv(name: string): string[] {
   return ['--cpu-prof', '--cpu-prof-dir', join(BENCH_DIR, 'profiles'), '--cpu-prof-name', `${name}.cpuprofile`];
 }
 
-/** Contender (e): the subgraphs that verify the signed context, and the key they verify it with. */
-function accessSetup(upstream: UpstreamReady, contextKey: string | null): { supergraphFile: string; env: Record<string, string> } {
-  if (!upstream.trustedSupergraphFile || !contextKey) throw new Error('contender (e) needs the upstream started with --gateway-trust');
-  return { supergraphFile: upstream.trustedSupergraphFile, env: { HUIMIN_SUBGRAPH_CONTEXT_KEY: contextKey } };
+/** Contender (e): the subgraphs that trust only the gateway, and the gateway's side of that trust. */
+function accessSetup(upstream: UpstreamReady, trust: PreparedGatewayTrust | null): { supergraphFile: string; env: Record<string, string> } {
+  if (!upstream.trustedSupergraphFile || !trust) throw new Error('contender (e) needs the upstream started with a gateway trust');
+  return { supergraphFile: upstream.trustedSupergraphFile, env: trust.gatewayEnv };
 }
 
 async function main(): Promise<void> {
@@ -78,15 +81,16 @@ async function main(): Promise<void> {
   const machine = machineNow();
   log(
     `gateway bench: ${settings.rounds} rounds × ${settings.durationS} s per contender and query after ${settings.warmupS} s warm-up, ` +
-      `${settings.connections} connections, upstream ${settings.upstream}`,
+      `${settings.connections} connections, upstream ${settings.upstream}` +
+      (settings.only.includes('e') ? `, (e)'s subgraphs trust the gateway by ${settings.gatewayTrust}` : ''),
   );
-  // (e) and the subgraphs it calls share a gateway ↔ subgraph key made for this run.
-  const contextKey = settings.only.includes('e') ? randomBytes(32).toString('hex') : null;
+  // (e) and the subgraphs it calls share a gateway ↔ subgraph trust made for this run.
+  const trust = settings.only.includes('e') ? await prepareGatewayTrust(settings.gatewayTrust) : null;
   const upstream = await forkChild<UpstreamReady>('upstream', join(__dirname, 'upstream.js'), 'upstream-ready', {
-    args: ['--upstream', settings.upstream, ...(contextKey ? ['--gateway-trust'] : [])],
+    args: ['--upstream', settings.upstream],
     // The subgraphs run as deployed: NODE_ENV=production also takes graphql-js's development-only
     // checks out of their execution (about a fifth of their CPU, bench/RESULTS.md).
-    env: { NODE_ENV: 'production', ...(contextKey ? { HUIMIN_SUBGRAPH_CONTEXT_KEY: contextKey } : {}) },
+    env: { NODE_ENV: 'production', ...trust?.upstreamEnv },
     execArgv: settings.cpuProfile.includes('upstream') ? cpuProfileArgv(`upstream-${Date.now()}`) : [],
     readyTimeoutMs: 120_000,
   });
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
     if (settings.only.includes('a')) contestants.push(await directContestant(upstream.ready, bodies, log));
     for (const id of (['b', 'c', 'd', 'e'] as const).filter((c) => settings.only.includes(c))) {
       const profileDir = settings.cpuProfile.includes(id) ? join(BENCH_DIR, 'profiles') : null;
-      const access = id === 'e' ? accessSetup(upstream.ready, contextKey) : null;
+      const access = id === 'e' ? accessSetup(upstream.ready, trust) : null;
       const child = await startGatewayProcess(id, access?.supergraphFile ?? upstream.ready.supergraphFile, profileDir, access?.env ?? {});
       const gateway: GatewayProcess = { id, child, sign: access ? benchPartnerSigner() : null };
       gateways.push(gateway);
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
   } finally {
     for (const { child } of gateways) await child.stop();
     await upstream.stop();
+    trust?.close();
   }
 
   const finished = { ...machine, loadAverageAfter: loadavg() };

@@ -6,11 +6,13 @@
  * on which process gives them.
  *
  * Arguments: <subgraph> <frozen epoch ms>. Environment: BENCH_PSEUDONYM_ID_KEY and
- * BENCH_PSEUDONYM_REF_KEY (hex); HUIMIN_SUBGRAPH_CONTEXT_KEY also starts the gateway-trusting twin.
+ * BENCH_PSEUDONYM_REF_KEY (hex); BENCH_GATEWAY_TRUST (gateway-trust.ts) also starts the
+ * gateway-trusting twin.
  */
 import { createInProcessClients, createSandboxStores, generatePopulation } from '@huimin/sandbox';
 import { createPseudonyms, MemoryPseudonymVault } from '@huimin/subgraph-kit';
 import { BENCH_SUBGRAPHS, POPULATION, startBenchSubgraph, type BenchSubgraph } from './bench-subgraphs';
+import { subgraphTrustFromEnv } from './gateway-trust';
 import { answerDriver, runChild, send } from './ipc';
 
 function hexFromEnv(name: string): Buffer {
@@ -34,8 +36,8 @@ async function main(): Promise<void> {
   };
   const subgraph = name as BenchSubgraph;
   const open = await startBenchSubgraph(subgraph, deps, undefined);
-  const trustKey = process.env.HUIMIN_SUBGRAPH_CONTEXT_KEY;
-  const trusted = trustKey ? await startBenchSubgraph(subgraph, deps, { key: Buffer.from(trustKey, 'hex') }) : null;
+  const trust = subgraphTrustFromEnv(subgraph);
+  const trusted = trust ? await startBenchSubgraph(subgraph, deps, trust) : null;
   answerDriver(async () => {
     await open.close();
     await trusted?.close();

@@ -11,9 +11,9 @@
  * separate deployments would; this process then only mints the ids and sums the hosts' CPU. With
  * `--upstream sandbox` the four subgraphs and the bureaus share this process.
  *
- * With `--gateway-trust`, a second set of the four subgraphs starts beside the first, verifying
- * the gateway-signed context under HUIMIN_SUBGRAPH_CONTEXT_KEY (contender (e)), with its own
- * supergraph. Both sets share the clients, clock, pseudonym keys and vault, so they give the same
+ * With BENCH_GATEWAY_TRUST set (gateway-trust.ts), a second set of the four subgraphs starts
+ * beside the first, trusting only the gateway — by its client certificate or its signed context —
+ * for contender (e), with its own supergraph. Both sets share the clients, clock, pseudonym keys and vault, so they give the same
  * answers for the same ids; the open set keeps serving the contenders without a signed context.
  */
 import { randomBytes } from 'node:crypto';
@@ -25,6 +25,7 @@ import { composeSupergraph, type SubgraphName } from '@huimin/schema';
 import { createPseudonyms, MemoryPseudonymVault, type RunningSubgraph } from '@huimin/subgraph-kit';
 import { BENCH_SUBGRAPHS, POPULATION, startBenchSubgraph, type BenchSubgraph, type SubgraphDeps } from './bench-subgraphs';
 import { forkChild, type BenchChild } from './children';
+import { subgraphTrustFromEnv } from './gateway-trust';
 import { answerDriver, runChild, send, type SubgraphHostReady, type UpstreamKind } from './ipc';
 import { startSandboxBureauClients } from './sandbox-bureaus';
 
@@ -51,9 +52,9 @@ function writeSupergraph(urls: Partial<Record<SubgraphName, string>>): string {
 }
 
 /** One process per subgraph, over the in-process bureau clients. */
-async function startSubgraphHosts(frozenNow: number, keys: { idKey: Buffer; refKey: Buffer }, trustKey: Buffer | null): Promise<StartedSubgraphs> {
+async function startSubgraphHosts(frozenNow: number, keys: { idKey: Buffer; refKey: Buffer }, withTrusted: boolean): Promise<StartedSubgraphs> {
+  // The hosts inherit this process's environment, the gateway trust (BENCH_GATEWAY_TRUST…) included.
   const env: Record<string, string> = { BENCH_PSEUDONYM_ID_KEY: keys.idKey.toString('hex'), BENCH_PSEUDONYM_REF_KEY: keys.refKey.toString('hex') };
-  if (trustKey) env.HUIMIN_SUBGRAPH_CONTEXT_KEY = trustKey.toString('hex');
   const hosts: Array<BenchChild<SubgraphHostReady>> = [];
   // --cpu-prof upstream: every host writes its own profile beside this process's.
   const profileDirAt = process.execArgv.indexOf('--cpu-prof-dir');
@@ -71,7 +72,7 @@ async function startSubgraphHosts(frozenNow: number, keys: { idKey: Buffer; refK
     Object.fromEntries(BENCH_SUBGRAPHS.map((name, index) => [name, pick((hosts[index] as BenchChild<SubgraphHostReady>).ready) ?? NOT_STARTED_URL])) as SubgraphUrls;
   return {
     open: urls((ready) => ready.open),
-    trusted: trustKey ? urls((ready) => ready.trusted) : null,
+    trusted: withTrusted ? urls((ready) => ready.trusted) : null,
     hostsCpuMs: async () => (await Promise.all(hosts.map((host) => host.cpuMs()))).reduce((sum, ms) => sum + ms, 0),
     close: async () => {
       await Promise.all(hosts.map((host) => host.stop()));
@@ -80,22 +81,22 @@ async function startSubgraphHosts(frozenNow: number, keys: { idKey: Buffer; refK
 }
 
 /** The four subgraphs in this process, over the sandbox bureaus and their protocols. */
-async function startSubgraphsHere(frozenNow: number, keys: { idKey: Buffer; refKey: Buffer }, trustKey: Buffer | null): Promise<StartedSubgraphs> {
+async function startSubgraphsHere(frozenNow: number, keys: { idKey: Buffer; refKey: Buffer }, withTrusted: boolean): Promise<StartedSubgraphs> {
   const clock = (): number => frozenNow;
   const bureaus = await startSandboxBureauClients(createSandboxStores(generatePopulation(POPULATION)), clock);
   const deps: SubgraphDeps = { clients: bureaus.clients, clock, pseudonyms: createPseudonyms(keys), vault: new MemoryPseudonymVault() };
   const running: RunningSubgraph[] = [];
-  const start = async (trust: Buffer | null): Promise<SubgraphUrls> => {
+  const start = async (trusted: boolean): Promise<SubgraphUrls> => {
     const urls: Partial<SubgraphUrls> = {};
     for (const name of BENCH_SUBGRAPHS) {
-      const subgraph = await startBenchSubgraph(name, deps, trust ? { key: trust } : undefined);
+      const subgraph = await startBenchSubgraph(name, deps, trusted ? (subgraphTrustFromEnv(name) ?? undefined) : undefined);
       running.push(subgraph);
       urls[name] = subgraph.url;
     }
     return urls as SubgraphUrls;
   };
-  const open = await start(null);
-  const trusted = trustKey ? await start(trustKey) : null;
+  const open = await start(false);
+  const trusted = withTrusted ? await start(true) : null;
   return {
     open,
     trusted,
@@ -104,14 +105,6 @@ async function startSubgraphsHere(frozenNow: number, keys: { idKey: Buffer; refK
       await bureaus.close();
     },
   };
-}
-
-/** `--gateway-trust`: the key from HUIMIN_SUBGRAPH_CONTEXT_KEY (hex), as the gateway reads it. */
-function gatewayTrustKey(argv: readonly string[]): Buffer | null {
-  if (!argv.includes('--gateway-trust')) return null;
-  const hex = process.env.HUIMIN_SUBGRAPH_CONTEXT_KEY ?? '';
-  if (!/^(?:[0-9a-fA-F]{2}){16,64}$/.test(hex)) throw new Error('--gateway-trust needs HUIMIN_SUBGRAPH_CONTEXT_KEY: 32–128 hex characters');
-  return Buffer.from(hex, 'hex');
 }
 
 /** Asks civil affairs for each person's pseudonymous id, which also makes it remember them. */
@@ -145,11 +138,12 @@ function upstreamKind(argv: readonly string[]): UpstreamKind {
 
 async function main(): Promise<void> {
   const kind = upstreamKind(process.argv.slice(2));
-  const trustKey = gatewayTrustKey(process.argv.slice(2));
+  // Checked here, before any host starts: a bad trust setting fails once, not in four children.
+  const withTrusted = subgraphTrustFromEnv('civil-affairs') !== null;
   const frozenNow = Date.now();
   const population = generatePopulation(POPULATION);
   const keys = { idKey: randomBytes(32), refKey: randomBytes(16) };
-  const subgraphs = kind === 'sandbox' ? await startSubgraphsHere(frozenNow, keys, trustKey) : await startSubgraphHosts(frozenNow, keys, trustKey);
+  const subgraphs = kind === 'sandbox' ? await startSubgraphsHere(frozenNow, keys, withTrusted) : await startSubgraphHosts(frozenNow, keys, withTrusted);
 
   const supergraphFile = writeSupergraph(subgraphs.open);
   const trustedSupergraphFile = subgraphs.trusted ? writeSupergraph(subgraphs.trusted) : null;

@@ -1,12 +1,14 @@
 /**
- * useSubgraphContextSigning: every request the gateway sends a subgraph carries who is asking
- * (partner, purpose, scopes, identity view) in a context the gateway signs with HMAC-SM3 under a
- * key only it and the subgraphs hold, with the partner request's id beside it. Subgraphs refuse
- * requests without it (subgraph-kit's gateway-context verifier), so nothing reaches them around
- * the gateway. The wire format, shared with the verifier, is in @huimin/schema's
- * subgraph-context: the context is encoded and hashed once per partner, purpose and identity
- * view, and each call's signature binds it to the subgraph, the time, the request id and the
- * body bytes as sent.
+ * useSubgraphContext: every request the gateway sends a subgraph carries who is asking (partner,
+ * purpose, scopes, identity view) in a context header, with the partner request's id beside it.
+ * Subgraphs refuse requests that do not come from the gateway, known one of two ways:
+ * - signed (a `signingKey`): the context is signed with HMAC-SM3 under a key only the gateway and
+ *   the subgraphs hold (subgraph-kit's gateway-context verifier). The wire format, shared with
+ *   the verifier, is in @huimin/schema's subgraph-context: the context is encoded and hashed once
+ *   per partner, purpose and identity view, and each call's signature binds it to the subgraph,
+ *   the time, the request id and the body bytes as sent;
+ * - mutual TLS (no key): the subgraph fetcher presents the gateway's client certificate and the
+ *   context travels unsigned over that channel (subgraph-kit's gateway-mutual-tls).
  */
 import type { GatewayGraphQLRequest } from '@apollo/server-gateway-interface';
 import {
@@ -53,8 +55,14 @@ function encodedContexts(): (context: GatewayContext) => EncodedSubgraphContext 
   };
 }
 
-export function useSubgraphContextSigning(options: { key: Buffer; clock?: () => number }): SubgraphRequestHook {
-  const key = new SubgraphContextKey(options.key);
+export interface SubgraphContextOptions {
+  /** HUIMIN_SUBGRAPH_CONTEXT_KEY: sign every call; null when the channel itself is trusted (mutual TLS). */
+  signingKey: Buffer | null;
+  clock?: () => number;
+}
+
+export function useSubgraphContext(options: SubgraphContextOptions): SubgraphRequestHook {
+  const key = options.signingKey && new SubgraphContextKey(options.signingKey);
   const clock = options.clock ?? Date.now;
   const encodedFor = encodedContexts();
   // One partner request makes several calls; its context is looked up once.
@@ -65,6 +73,6 @@ export function useSubgraphContextSigning(options: { key: Buffer; clock?: () => 
     const headers = request.http?.headers;
     headers?.set(SUBGRAPH_CONTEXT_HEADER, encoded.header);
     headers?.set(SUBGRAPH_REQUEST_ID_HEADER, context.requestId);
-    headers?.set(SUBGRAPH_CONTEXT_SIGNATURE_HEADER, signSubgraphCall(key, subgraph, clock(), context.requestId, encoded, body));
+    if (key) headers?.set(SUBGRAPH_CONTEXT_SIGNATURE_HEADER, signSubgraphCall(key, subgraph, clock(), context.requestId, encoded, body));
   };
 }

@@ -10,6 +10,7 @@ import {
   TRANSIT_TRANSACTIONS_WEBHOOK_PATH, isTransactionPushAck, openTransitResponse, readKeys, sealTransitRequest, systemClock, transitSenderKeys,
   type Clock, type KeySource, type TransitServerKeys, type TransitTransactionRecord,
 } from '@huimin/adapters';
+import { Agent, fetch } from 'undici';
 
 export interface PushFaults {
   /** Probability (0–1) that an acknowledged batch is delivered once more, later. */
@@ -21,8 +22,10 @@ export interface PushFaults {
 }
 
 export interface TransactionsPusherOptions {
-  /** The transit subgraph's origin (http://host:port) or its webhook URL. */
+  /** The transit subgraph's origin (http(s)://host:port) or its webhook URL. */
   url: string;
+  /** For an https:// subgraph: the CA its certificate chains to (PEM). */
+  ca?: string;
   /** The card system's keys, and the app whose credentials seal the pushes. */
   keys: KeySource<TransitServerKeys>;
   appId: string;
@@ -66,6 +69,7 @@ export function startTransactionsPusher(options: TransactionsPusherOptions): Tra
   const stats = { acknowledged: 0, deliveries: 0, failedDeliveries: 0, duplicateDeliveries: 0 };
   let inFlight = 0;
   let closed = false;
+  const dispatcher = new Agent(options.ca ? { connect: { ca: options.ca } } : {});
   // Ends waits and deliveries in flight at close, so closing never waits out a backoff.
   const closing = new AbortController();
   const sleep = (ms: number): Promise<void> =>
@@ -99,11 +103,13 @@ export function startTransactionsPusher(options: TransactionsPusherOptions): Tra
       method: 'POST',
       headers: { 'content-type': 'application/json', ...sealed.headers },
       body: sealed.body,
+      dispatcher,
       signal: AbortSignal.any([closing.signal, AbortSignal.timeout(options.timeoutMs ?? 5000)]),
     });
     const bodyText = await response.text();
     if (!response.ok) throw new Error(`webhook answered HTTP ${response.status}`);
-    const ack = openTransitResponse({ headers: response.headers, bodyText, requestNonce: sealed.nonce, keys, nowMs: clock() });
+    // undici's Headers are not the global class the envelope code recognises: pass a plain record.
+    const ack = openTransitResponse({ headers: Object.fromEntries(response.headers.entries()), bodyText, requestNonce: sealed.nonce, keys, nowMs: clock() });
     if (!isTransactionPushAck(ack) || ack.acknowledged !== records.length) throw new Error('acknowledgement does not cover the push');
   }
 
@@ -173,6 +179,7 @@ export function startTransactionsPusher(options: TransactionsPusherOptions): Tra
       for (const resolve of idleWaiters) resolve();
       idleWaiters = [];
       await running;
+      await dispatcher.close();
     },
   };
 }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUREAU_SERVER_NAMES, createDevMaterial, type DevMaterial } from '@huimin/certs';
+import { BUREAU_SERVER_NAMES, SUBGRAPH_SERVER_NAMES, createDevMaterial, type DevMaterial } from '@huimin/certs';
 import { loadGatewayConfig } from '@huimin/gateway';
 import { generatePopulation } from '@huimin/sandbox';
 import type { Population } from '@huimin/schema';
@@ -49,7 +49,7 @@ export interface FaultStackOptions {
 
 export async function startFaultStack(options: FaultStackOptions = {}): Promise<FaultStack> {
   const population = generatePopulation({ size: 80, seed: 5 });
-  const material = await createDevMaterial({ servers: BUREAU_SERVER_NAMES, partners: [] });
+  const material = await createDevMaterial({ servers: [...BUREAU_SERVER_NAMES, ...SUBGRAPH_SERVER_NAMES], partners: [] });
   const mqttTopicPrefix = `huimin-fault-${randomBytes(6).toString('hex')}/transit`;
   const stack = await startStack({
     population,

@@ -1,10 +1,14 @@
 /**
- * Subgraphs trust only the gateway: each request must carry the context the gateway signed for
- * this subgraph (the wire format is @huimin/schema's subgraph-context, shared with the signing
- * side in gateway/src/features/subgraph-context.ts). A request without it, signed with another
- * key, for another subgraph, too old, or whose body differs from what was signed is refused
- * (UNAUTHENTICATED). The verified caller — partner, purpose, scopes — is then available to
- * resolvers through callerOfContext and to options taking the HTTP request through callerOf.
+ * Subgraphs trust only the gateway. Two ways to know a request is the gateway's:
+ * - signed context (this file): each request carries the context the gateway signed for this
+ *   subgraph (the wire format is @huimin/schema's subgraph-context, shared with the signing side
+ *   in gateway/src/features/subgraph-context.ts). A request without it, signed with another key,
+ *   for another subgraph, too old, or whose body differs from what was signed is refused;
+ * - mutual TLS (gateway-mutual-tls.ts): the connection carries the gateway's client certificate,
+ *   and the context travels unsigned over it.
+ * Either way a refused request answers 401 UNAUTHENTICATED, and the verified caller — partner,
+ * purpose, scopes — is then available to resolvers through callerOfContext and to options taking
+ * the HTTP request through callerOf.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import {
@@ -22,13 +26,30 @@ export const GATEWAY_CONTEXT_HEADER = SUBGRAPH_CONTEXT_HEADER;
 export const GATEWAY_CONTEXT_SIGNATURE_HEADER = SUBGRAPH_CONTEXT_SIGNATURE_HEADER;
 export const GATEWAY_REQUEST_ID_HEADER = SUBGRAPH_REQUEST_ID_HEADER;
 
-export interface GatewayTrust {
+/** How a subgraph knows the gateway: its signed context, or its client certificate. */
+export type GatewayTrust = SignedContextTrust | MutualTlsTrust;
+
+export interface SignedContextTrust {
   /** The gateway↔subgraph HMAC-SM3 key (HUIMIN_SUBGRAPH_CONTEXT_KEY). */
   key: Buffer;
   /** How far the signing time may be from ours. Default 60 s (gateway and subgraphs share a deployment's clock). */
   maxSkewMs?: number;
   clock?: () => number;
 }
+
+export interface MutualTlsTrust {
+  mutualTls: {
+    /** This subgraph's server certificate and key (PEM). */
+    certPem: string;
+    keyPem: string;
+    /** The CA the gateway's client certificate must chain to (PEM). */
+    caPem: string;
+    /** The subject CN of the gateway's client certificate; any other certificate is refused. */
+    gatewayName: string;
+  };
+}
+
+export const isMutualTlsTrust = (trust: GatewayTrust): trust is MutualTlsTrust => 'mutualTls' in trust;
 
 /** Who is behind a call: the same for every request of one partner, purpose and identity view. */
 export interface GatewayPrincipal {
@@ -46,19 +67,19 @@ export interface GatewayCaller extends GatewayPrincipal {
   requestId: string;
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+export function firstHeaderValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
 /** A context header's principal (null when it is not a valid context) and the digest signatures cover. */
-interface DecodedContext {
+export interface DecodedContext {
   principal: GatewayPrincipal | null;
   digest: string;
 }
 
 /** A context header decoded and hashed: the work done once per header, not per call. */
-function decodeContext(header: string): DecodedContext {
+export function decodeContext(header: string): DecodedContext {
   const payload = decodeSubgraphContext(header);
   return {
     principal: payload && {
@@ -71,12 +92,15 @@ function decodeContext(header: string): DecodedContext {
   };
 }
 
+/** 4 KiB: far above any real context; refused before hashing or caching anything that big. */
+export const MAX_CONTEXT_HEADER_LENGTH = 4096;
+
 export interface GatewayContextVerifier {
   /** The verified caller, or null when the request must be refused. `rawBody`: the POST body as received. */
-  verify(headers: IncomingHttpHeaders, rawBody: string): GatewayCaller | null;
+  verify(request: IncomingMessage, rawBody: string): GatewayCaller | null;
 }
 
-export function createGatewayContextVerifier(subgraph: string, trust: GatewayTrust): GatewayContextVerifier {
+export function createSignedContextVerifier(subgraph: string, trust: SignedContextTrust): GatewayContextVerifier {
   const key = new SubgraphContextKey(trust.key);
   const clock = trust.clock ?? Date.now;
   const maxSkewMs = trust.maxSkewMs ?? 60_000;
@@ -84,12 +108,11 @@ export function createGatewayContextVerifier(subgraph: string, trust: GatewayTru
   // decoded and hashed here; it is trusted only once a call's signature over its digest checks.
   const contexts = new BoundedMemo<string, DecodedContext>(1024);
   return {
-    verify(headers, rawBody) {
-      const encoded = header(headers, GATEWAY_CONTEXT_HEADER);
-      const requestId = header(headers, GATEWAY_REQUEST_ID_HEADER);
-      const signature = header(headers, GATEWAY_CONTEXT_SIGNATURE_HEADER);
-      // 4 KiB: far above any real context; refused before hashing or caching anything that big.
-      if (!encoded || !requestId || !signature || encoded.length > 4096) return null;
+    verify({ headers }, rawBody) {
+      const encoded = firstHeaderValue(headers, GATEWAY_CONTEXT_HEADER);
+      const requestId = firstHeaderValue(headers, GATEWAY_REQUEST_ID_HEADER);
+      const signature = firstHeaderValue(headers, GATEWAY_CONTEXT_SIGNATURE_HEADER);
+      if (!encoded || !requestId || !signature || encoded.length > MAX_CONTEXT_HEADER_LENGTH) return null;
       const context = contexts.through(encoded, decodeContext);
       if (!context.principal || !verifySubgraphCall(key, subgraph, requestId, context.digest, signature, rawBody, clock(), maxSkewMs)) return null;
       return { ...context.principal, requestId };

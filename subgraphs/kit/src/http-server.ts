@@ -1,8 +1,9 @@
 /**
- * ApolloServer on plain node:http (no express): /graphql for operations, /health for probes.
- * The subgraphs sit behind the gateway only, so this stays minimal.
+ * ApolloServer on plain node:http or node:https (no express): /graphql for operations, /health
+ * for probes. The subgraphs sit behind the gateway only, so this stays minimal.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 
@@ -21,6 +22,11 @@ export interface ServeOptions<TContext extends BaseContext> {
   authorize?: (request: IncomingMessage, rawBody: string) => boolean;
   /** Routes beside /graphql and /health (a webhook); each reads its own body and does its own authentication. */
   routes?: readonly HttpRoute[];
+  /**
+   * Serve HTTPS with this identity, asking clients for a certificate from `caPem`. The handshake
+   * does not require one (health probes and webhooks come without); `authorize` decides.
+   */
+  tls?: { certPem: string; keyPem: string; caPem: string };
 }
 
 /** One extra route, matched on method and exact path. A throw answers 500 INTERNAL. */
@@ -31,7 +37,7 @@ export interface HttpRoute {
 }
 
 export interface HttpServing {
-  /** http://host:port/graphql */
+  /** http(s)://host:port/graphql */
   url: string;
   port: number;
   /** Stops Apollo and closes every connection, idle keep-alive ones included. */
@@ -112,12 +118,16 @@ export async function serveOverHttp<TContext extends BaseContext>(options: Serve
     await sendGraphQL(response, answer);
   };
 
-  const http = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     handle(request, response).catch(() => {
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] });
       else response.destroy();
     });
-  });
+  };
+  const { tls } = options;
+  const http = tls
+    ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, requestCert: true, rejectUnauthorized: false }, listener)
+    : createServer(listener);
   // Longer than the gateway's idle timeout so the gateway, not us, closes idle keep-alive sockets.
   http.keepAliveTimeout = 65_000;
   http.headersTimeout = 66_000;
@@ -135,7 +145,7 @@ export async function serveOverHttp<TContext extends BaseContext>(options: Serve
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${port}/graphql`,
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${port}/graphql`,
     port,
     close() {
       closing ??= (async () => {

@@ -9,14 +9,15 @@ import gql from 'graphql-tag';
 import { scalarResolvers, subgraphSdl, type SubgraphName } from '@huimin/schema';
 import { createFormatError, type ErrorLog } from './errors';
 import { enforceFieldScopes } from './field-scopes';
-import { bindCallerToContext, callerOf, createGatewayContextVerifier, rememberCaller, type GatewayTrust } from './gateway-context';
+import { bindCallerToContext, callerOf, createSignedContextVerifier, isMutualTlsTrust, rememberCaller, type GatewayTrust } from './gateway-context';
+import { createMutualTlsVerifier } from './gateway-mutual-tls';
 import { serveOverHttp, type HttpRoute } from './http-server';
 
 export type SubgraphResolvers<TContext> = GraphQLResolverMap<TContext>;
 
 export interface RunningSubgraph {
   name: SubgraphName;
-  /** http://host:port/graphql */
+  /** http://host:port/graphql, or https:// under mutual TLS */
   url: string;
   port: number;
   close(): Promise<void>;
@@ -38,7 +39,10 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   host?: string;
   port?: number;
   log?: ErrorLog;
-  /** Accept only requests carrying the gateway's signed context, and check field scopes. Absent: open (tests, benches). */
+  /**
+   * Accept only the gateway's requests (its signed context, or its client certificate over HTTPS)
+   * and check field scopes. Absent: open (tests, benches).
+   */
   gatewayTrust?: GatewayTrust;
   /** Routes beside /graphql and /health (a webhook), outside the gateway's trust: they authenticate themselves. */
   routes?: readonly HttpRoute[];
@@ -46,7 +50,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
 
 export async function startSubgraphServer<TContext extends BaseContext>(options: SubgraphServerOptions<TContext>): Promise<RunningSubgraph> {
   const trust = options.gatewayTrust;
-  const verifier = trust && createGatewayContextVerifier(options.name, trust);
+  const verifier = trust && (isMutualTlsTrust(trust) ? createMutualTlsVerifier(trust) : createSignedContextVerifier(options.name, trust));
   const server = new ApolloServer<TContext>({
     schema: trust ? enforceFieldScopes(options.schema) : options.schema,
     // Traces would carry timing of bureau calls to the gateway; the gateway does its own tracing.
@@ -70,10 +74,11 @@ export async function startSubgraphServer<TContext extends BaseContext>(options:
     host: options.host,
     port: options.port,
     routes: options.routes,
+    ...(trust && isMutualTlsTrust(trust) ? { tls: trust.mutualTls } : {}),
     ...(verifier
       ? {
           authorize: (request: IncomingMessage, rawBody: string) => {
-            const caller = verifier.verify(request.headers, rawBody);
+            const caller = verifier.verify(request, rawBody);
             if (caller) rememberCaller(request, caller);
             return caller !== null;
           },

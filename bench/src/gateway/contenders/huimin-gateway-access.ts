@@ -1,12 +1,12 @@
 /**
  * Contender (e): our gateway with every feature buildGatewayFeatures switches on from config —
- * partner authentication (HMAC-SM3, nonces in memory), scopes, masking, the signed subgraph
- * context, rate limit, deadlines, overload protection, query limits, persisted operations as a
+ * partner authentication (HMAC-SM3, nonces in memory), scopes, masking, the subgraph context
+ * (over mutual TLS, or signed: gateway-trust.ts), rate limit, deadlines, overload protection, query limits, persisted operations as a
  * safelist (production's default) and the audit trail — as a deployment without Redis or
  * PostgreSQL runs it. The partners file is the bench's own (access.ts), and the bench partner
  * registers the bench's two operations; the audit trail and that registry go to a temporary
- * folder, removed on stop. The gateway ↔ subgraph key comes from the driver, which gave the
- * upstream the same one.
+ * folder, removed on stop. The gateway ↔ subgraph trust (key, or CA and client certificate files)
+ * comes from the driver, which gave the upstream the other side.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +17,9 @@ import { QUERY_NAMES, QUERY_TEXTS } from '../queries';
 import { serveContender } from './serve-contender';
 
 serveContender(async (supergraphSdl) => {
-  const contextKey = process.env.HUIMIN_SUBGRAPH_CONTEXT_KEY;
-  if (!contextKey) throw new Error('contender (e) needs HUIMIN_SUBGRAPH_CONTEXT_KEY, the key the upstream subgraphs verify');
+  const trustKeys = ['HUIMIN_SUBGRAPH_CONTEXT_KEY', 'HUIMIN_SUBGRAPH_CA', 'HUIMIN_SUBGRAPH_CLIENT_CERT', 'HUIMIN_SUBGRAPH_CLIENT_KEY'];
+  const trust = Object.fromEntries(trustKeys.flatMap((key) => (process.env[key] ? [[key, process.env[key] as string]] : [])));
+  if (Object.keys(trust).length === 0) throw new Error('contender (e) needs the gateway ↔ subgraph trust the upstream checks (gateway-trust.ts)');
   const dir = mkdtempSync(join(tmpdir(), 'huimin-bench-access-'));
   const persistedFile = join(dir, 'persisted-operations.json');
   writeFileSync(persistedFile, JSON.stringify({ [loadBenchPartner().id]: QUERY_NAMES.map((query) => QUERY_TEXTS[query]) }));
@@ -27,7 +28,7 @@ serveContender(async (supergraphSdl) => {
     PORT: '0',
     HUIMIN_PARTNERS_FILE: BENCH_PARTNERS_FILE,
     HUIMIN_AUDIT_FILE: join(dir, 'audit.jsonl'),
-    HUIMIN_SUBGRAPH_CONTEXT_KEY: contextKey,
+    ...trust,
     HUIMIN_PERSISTED_OPERATIONS_FILE: persistedFile,
     HUIMIN_PERSISTED_ONLY: 'true',
     // Passed through for experiments with the audit's group commit; unset, the gateway's default.
