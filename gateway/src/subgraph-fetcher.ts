@@ -5,6 +5,7 @@
  * (bench/RESULTS.md); request() halves the gateway's CPU per single-citizen query.
  */
 import { STATUS_CODES } from 'node:http';
+import { createSecureContext } from 'node:tls';
 import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, request, type Dispatcher } from 'undici';
 
@@ -77,7 +78,9 @@ export interface SubgraphFetcherOptions {
 export function createSubgraphFetcher(options: SubgraphFetcherOptions): SubgraphFetcher {
   const { tls } = options;
   const agent = new Agent({
-    ...(tls ? { connect: { ca: tls.caPem, cert: tls.certPem, key: tls.keyPem } } : {}),
+    // One secure context for every connection: otherwise each new connection parses the CA, the
+    // certificate and the private key again (about 1.5 ms of CPU each, 64 connections per subgraph).
+    ...(tls ? { connect: { secureContext: createSecureContext({ ca: tls.caPem, cert: tls.certPem, key: tls.keyPem }) } } : {}),
     connections: options.connectionsPerOrigin ?? 64,
     keepAliveTimeout: 30_000,
     headersTimeout: options.timeoutMs,
