@@ -5,12 +5,19 @@
  */
 import { ProtocolError } from '../errors';
 
-/** Incoming headers as node gives them (lower-case names) or as fetch gives them. */
-export type HeaderSource = Headers | Readonly<Record<string, string | undefined>>;
+/**
+ * Incoming headers as node gives them (lower-case names) or as a fetch gives them: node's global
+ * fetch or undici's, whose Headers class is another one (so no instanceof check).
+ */
+export type HeaderSource = { get(name: string): string | null } | Readonly<Record<string, string | undefined>>;
+
+function isHeadersObject(headers: HeaderSource): headers is { get(name: string): string | null } {
+  return typeof headers.get === 'function';
+}
 
 export function headerOf(headers: HeaderSource, name: string): string | undefined {
   const lower = name.toLowerCase();
-  if (headers instanceof Headers) return headers.get(lower) ?? undefined;
+  if (isHeadersObject(headers)) return headers.get(lower) ?? undefined;
   for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === lower) return value;
   return undefined;
 }

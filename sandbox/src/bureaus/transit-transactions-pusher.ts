@@ -108,8 +108,7 @@ export function startTransactionsPusher(options: TransactionsPusherOptions): Tra
     });
     const bodyText = await response.text();
     if (!response.ok) throw new Error(`webhook answered HTTP ${response.status}`);
-    // undici's Headers are not the global class the envelope code recognises: pass a plain record.
-    const ack = openTransitResponse({ headers: Object.fromEntries(response.headers.entries()), bodyText, requestNonce: sealed.nonce, keys, nowMs: clock() });
+    const ack = openTransitResponse({ headers: response.headers, bodyText, requestNonce: sealed.nonce, keys, nowMs: clock() });
     if (!isTransactionPushAck(ack) || ack.acknowledged !== records.length) throw new Error('acknowledgement does not cover the push');
   }
 
