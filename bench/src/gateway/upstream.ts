@@ -13,8 +13,9 @@
  *
  * With BENCH_GATEWAY_TRUST set (gateway-trust.ts), a second set of the four subgraphs starts
  * beside the first, trusting only the gateway — by its client certificate or its signed context —
- * for contender (e), with its own supergraph. Both sets share the clients, clock, pseudonym keys and vault, so they give the same
- * answers for the same ids; the open set keeps serving the contenders without a signed context.
+ * for contender (e), with its own supergraph. Both sets share the clients, clock, pseudonym keys
+ * and vault, so they give the same answers for the same ids; the open set keeps serving the
+ * contenders that do not prove they are the gateway.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
