@@ -23,6 +23,13 @@ export type ServerName = (typeof SERVER_NAMES)[number];
 export const SUBGRAPH_SERVER_NAMES = ['subgraph-civil-affairs', 'subgraph-medical-insurance', 'subgraph-finance', 'subgraph-transit', 'subgraph-audit'] as const satisfies readonly ServerName[];
 export type SubgraphServerName = (typeof SUBGRAPH_SERVER_NAMES)[number];
 
+/** A subgraph's certificate name: `subgraph-<subgraph>`, for the four bureau subgraphs and audit. */
+export function subgraphServerName(subgraph: string): SubgraphServerName {
+  const name = `subgraph-${subgraph}`;
+  if (!(SUBGRAPH_SERVER_NAMES as readonly string[]).includes(name)) throw new Error(`no certificate name for subgraph ${subgraph}`);
+  return name as SubgraphServerName;
+}
+
 export const BUREAU_SERVER_NAMES = ['bureau-civil-affairs', 'bureau-medical-insurance', 'bureau-finance', 'bureau-transit'] as const satisfies readonly ServerName[];
 
 /** The partners that get a client certificate (subject CN = partner id). */

@@ -5,7 +5,7 @@
  * (HUIMIN_SUBGRAPH_CONTEXT_KEY) configured, the signed context over plain HTTP instead, as a
  * deployment without a CA for its internal services would run.
  */
-import { GATEWAY_CLIENT_NAME, gatewayClientIdentity, serverIdentity, type DevMaterial, type SubgraphServerName } from '@huimin/certs';
+import { GATEWAY_CLIENT_NAME, gatewayClientIdentity, serverIdentity, subgraphServerName, type DevMaterial } from '@huimin/certs';
 import type { GatewayConfig } from '@huimin/gateway';
 import type { SubgraphName } from '@huimin/schema';
 import type { GatewayTrust } from '@huimin/subgraph-kit';
@@ -19,14 +19,6 @@ export interface StackSubgraphTrust {
   subgraphCaPem: string | null;
 }
 
-const SERVER_OF: Record<SubgraphName, SubgraphServerName> = {
-  'civil-affairs': 'subgraph-civil-affairs',
-  'medical-insurance': 'subgraph-medical-insurance',
-  finance: 'subgraph-finance',
-  transit: 'subgraph-transit',
-  audit: 'subgraph-audit',
-};
-
 export function stackSubgraphTrust(config: GatewayConfig, material: DevMaterial): StackSubgraphTrust {
   const key = config.subgraphContextKey;
   if (key) return { gatewayConfig: config, trustFor: () => ({ key }), subgraphCaPem: null };
@@ -34,7 +26,7 @@ export function stackSubgraphTrust(config: GatewayConfig, material: DevMaterial)
   const client = gatewayClientIdentity(material);
   return {
     gatewayConfig: { ...config, subgraphTls: { caPem, certPem: client.certPem, keyPem: client.keyPem } },
-    trustFor: (subgraph) => ({ mutualTls: { ...serverIdentity(material, SERVER_OF[subgraph]), caPem, gatewayName: GATEWAY_CLIENT_NAME } }),
+    trustFor: (subgraph) => ({ mutualTls: { ...serverIdentity(material, subgraphServerName(subgraph)), caPem, gatewayName: GATEWAY_CLIENT_NAME } }),
     subgraphCaPem: caPem,
   };
 }

@@ -18,6 +18,7 @@ import {
   generateDevMaterial,
   serverCertFile,
   serverKeyFile,
+  subgraphServerName,
 } from '@huimin/certs';
 import type { GatewayTrust } from '@huimin/subgraph-kit';
 import type { BenchSubgraph } from './bench-subgraphs';
@@ -64,7 +65,7 @@ export function subgraphTrustFromEnv(subgraph: BenchSubgraph, env: Readonly<Reco
   if (mode !== 'mutual-tls') throw new Error(`${MODE_ENV} must be ${GATEWAY_TRUST_MODES.join(' or ')}, got ${mode}`);
   const dir = env.HUIMIN_CERTS_DIR;
   if (!dir) throw new Error('mutual-tls gateway trust needs HUIMIN_CERTS_DIR');
-  const server = `subgraph-${subgraph}` as const;
+  const server = subgraphServerName(subgraph);
   return {
     mutualTls: {
       certPem: readFileSync(serverCertFile(dir, server), 'utf8'),

@@ -1,7 +1,8 @@
 /**
  * Contender (e): our gateway with every feature buildGatewayFeatures switches on from config —
  * partner authentication (HMAC-SM3, nonces in memory), scopes, masking, the subgraph context
- * (over mutual TLS, or signed: gateway-trust.ts), rate limit, deadlines, overload protection, query limits, persisted operations as a
+ * (over mutual TLS, or signed: gateway-trust.ts), rate limit, deadlines, overload protection,
+ * query limits, persisted operations as a
  * safelist (production's default) and the audit trail — as a deployment without Redis or
  * PostgreSQL runs it. The partners file is the bench's own (access.ts), and the bench partner
  * registers the bench's two operations; the audit trail and that registry go to a temporary
