@@ -31,8 +31,8 @@ export interface GatewayConfig {
   redisKeyPrefix: string;
   /**
    * HUIMIN_AUDIT_FILE (embedded store, default var/audit.jsonl), HUIMIN_AUDIT_PG_SCHEMA (default
-   * huimin_audit), HUIMIN_AUDIT_COMMIT_DELAY_MS (default 2; 0 off): how long a batch of records
-   * gathers company while the trail is busy (audit/group-commit.ts).
+   * huimin_audit), HUIMIN_AUDIT_COMMIT_DELAY_MS (default 10; 0 off): the longest a record waits
+   * for company before its batch is written, while records arrive faster than that (audit/group-commit.ts).
    */
   audit: { file: string; pgSchema: string; commitDelayMs: number };
   /** HUIMIN_MAX_DEPTH (8), HUIMIN_MAX_ALIASES (100), HUIMIN_MAX_TOKENS (5000), HUIMIN_MAX_COST (budget of partners without their own, 10000). */
@@ -109,7 +109,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
     redisKeyPrefix: env.HUIMIN_REDIS_PREFIX || 'huimin:',
-    audit: { file: env.HUIMIN_AUDIT_FILE || 'var/audit.jsonl', pgSchema: sqlName(env, 'HUIMIN_AUDIT_PG_SCHEMA', 'huimin_audit'), commitDelayMs: integer(env, 'HUIMIN_AUDIT_COMMIT_DELAY_MS', 2, 0, 100) },
+    audit: { file: env.HUIMIN_AUDIT_FILE || 'var/audit.jsonl', pgSchema: sqlName(env, 'HUIMIN_AUDIT_PG_SCHEMA', 'huimin_audit'), commitDelayMs: integer(env, 'HUIMIN_AUDIT_COMMIT_DELAY_MS', 10, 0, 100) },
     limits: {
       maxDepth: integer(env, 'HUIMIN_MAX_DEPTH', 8, 1, 100),
       maxAliases: integer(env, 'HUIMIN_MAX_ALIASES', 100, 0, 10_000),

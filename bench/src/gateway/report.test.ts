@@ -8,8 +8,8 @@ function round(requestsPerSecond: number): LoadResult {
   };
 }
 
-function row(contender: ResultRow['contender'], rates: number[]): ResultRow {
-  return { contender, query: 'Q1', rounds: rates.map(round), gatewayCpuMs: 1000, upstreamCpuMs: 1000 };
+function row(contender: ResultRow['contender'], rates: number[], cpuMs = { gateway: 1000, upstream: 1000 }): ResultRow {
+  return { contender, query: 'Q1', rounds: rates.map(round), gatewayCpuMs: cpuMs.gateway, upstreamCpuMs: cpuMs.upstream };
 }
 
 describe('the access layer ratio', () => {
@@ -28,5 +28,13 @@ describe('the access layer ratio', () => {
     expect(pairedRatio(row('e', [80, 90, 70, 60]), row('d', [100, 100, 100, 100]))).toBeCloseTo(0.75);
     expect(pairedRatio(undefined, row('d', [100]))).toBeNull();
     expect(pairedRatio(row('e', [1]), row('d', [0]))).toBeNull();
+  });
+
+  it('predicts the req/s ratio from both sides\' gateway + upstream CPU per request', () => {
+    // 500 requests each: (d) 1.0 + 1.0 ms, (e) 1.5 + 1.0 ms per request.
+    const d = row('d', [100], { gateway: 500, upstream: 500 });
+    const e = row('e', [100], { gateway: 750, upstream: 500 });
+    expect(ratiosOf([d, e])[0]?.cpuPredictedEOverD).toBeCloseTo(2 / 2.5);
+    expect(ratiosOf([d])[0]?.cpuPredictedEOverD).toBeNull();
   });
 });

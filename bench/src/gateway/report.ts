@@ -106,6 +106,12 @@ export interface Ratios {
   eOverDPaired: number | null;
   cpuEOverD: number | null;
   upstreamCpuEOverD: number | null;
+  /**
+   * (d)'s gateway + upstream CPU per request over (e)'s: the req/s ratio the CPU alone predicts,
+   * since every process shares the same cores. Steadier than the req/s ratios on a machine whose
+   * speed drifts, because each side's CPU per request moves less with load than its req/s does.
+   */
+  cpuPredictedEOverD: number | null;
 }
 
 /** Median of top's req/s over bottom's, round by round (null without rounds on both sides). */
@@ -131,6 +137,10 @@ export function ratiosOf(rows: readonly ResultRow[]): Ratios[] {
     const cpu = (x: ResultRow | undefined): number | null => (x ? summarise(x).gatewayCpuMsPerRequest : null);
     const upstreamCpu = (x: ResultRow | undefined): number | null => (x ? summarise(x).upstreamCpuMsPerRequest : null);
     const over = (top: number | null, bottom: number | null): number | null => (top === null || bottom === null || bottom === 0 ? null : top / bottom);
+    const totalCpu = (x: ResultRow | undefined): number | null => {
+      const [own, upstream] = [cpu(x), upstreamCpu(x)];
+      return own === null || upstream === null ? null : own + upstream;
+    };
     return {
       query,
       dOverB: over(rps(d), rps(b)),
@@ -140,6 +150,7 @@ export function ratiosOf(rows: readonly ResultRow[]): Ratios[] {
       eOverDPaired: pairedRatio(e, d),
       cpuEOverD: over(cpu(e), cpu(d)),
       upstreamCpuEOverD: over(upstreamCpu(e), upstreamCpu(d)),
+      cpuPredictedEOverD: over(totalCpu(d), totalCpu(e)),
     };
   });
 }
@@ -154,7 +165,8 @@ export function formatRatios(ratios: readonly Ratios[]): string {
     lines.push(
       `${r.query} access layer: req/s (e)/(d) = ${fixed(r.eOverD, 2)}× (${fixed(loss, 1)}% throughput loss; target ≤ 15%), ` +
         `round by round ${fixed(r.eOverDPaired, 2)}× (${fixed(pairedLoss, 1)}%), ` +
-        `gateway CPU/req (e)/(d) = ${fixed(r.cpuEOverD, 2)}×, upstream CPU/req (e)/(d) = ${fixed(r.upstreamCpuEOverD, 2)}×`,
+        `gateway CPU/req (e)/(d) = ${fixed(r.cpuEOverD, 2)}×, upstream CPU/req (e)/(d) = ${fixed(r.upstreamCpuEOverD, 2)}×, ` +
+        `req/s the CPU predicts (d's gateway + upstream CPU/req over (e)'s) ${fixed(r.cpuPredictedEOverD, 2)}×`,
     );
   }
   return lines.join('\n');
