@@ -31,7 +31,7 @@ export interface GatewayConfig {
   redisKeyPrefix: string;
   /**
    * HUIMIN_AUDIT_FILE (embedded store, default var/audit.jsonl), HUIMIN_AUDIT_PG_SCHEMA (default
-   * huimin_audit), HUIMIN_AUDIT_COMMIT_DELAY_MS (default 10; 0 off): the longest a record waits
+   * huimin_audit), HUIMIN_AUDIT_COMMIT_DELAY_MS (default 5; 0 off): the longest a record waits
    * for company before its batch is written, while records arrive faster than that (audit/group-commit.ts).
    */
   audit: { file: string; pgSchema: string; commitDelayMs: number };
@@ -109,7 +109,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
     redisKeyPrefix: env.HUIMIN_REDIS_PREFIX || 'huimin:',
-    audit: { file: env.HUIMIN_AUDIT_FILE || 'var/audit.jsonl', pgSchema: sqlName(env, 'HUIMIN_AUDIT_PG_SCHEMA', 'huimin_audit'), commitDelayMs: integer(env, 'HUIMIN_AUDIT_COMMIT_DELAY_MS', 10, 0, 100) },
+    audit: { file: env.HUIMIN_AUDIT_FILE || 'var/audit.jsonl', pgSchema: sqlName(env, 'HUIMIN_AUDIT_PG_SCHEMA', 'huimin_audit'), commitDelayMs: integer(env, 'HUIMIN_AUDIT_COMMIT_DELAY_MS', 5, 0, 100) },
     limits: {
       maxDepth: integer(env, 'HUIMIN_MAX_DEPTH', 8, 1, 100),
       maxAliases: integer(env, 'HUIMIN_MAX_ALIASES', 100, 0, 10_000),

@@ -10,6 +10,7 @@ export { DEV_PARTNERS_FILE, bearerKeyHash, loadPartnersFile, parsePartners, type
 export { partnerOf, type AuthenticatedPartner, type Scope } from './features/partner-context';
 export { maskIdNumber, maskName, maskPhone, identityViewFor, type IdentityView } from './features/masking';
 export { openAuditStore, openAuditReader, type AuditStoreConfig } from './audit/open-audit-store';
+export { openFileAuditStore, type FileAuditStoreOptions } from './audit/file-audit-store';
 export type { AuditStore, AuditReader, AccessPage } from './audit/audit-store';
 export type { AuditEntry, AuditRecord, AuditOutcome, ChainHead } from './audit/audit-record';
 export { verifyChain, type ChainProblem, type ChainReport } from './audit/verify-chain';
