@@ -8,7 +8,7 @@
  * per delay (a moving average of the gaps between them), so a waiting batch can expect at least
  * one more. A quiet gateway writes at once; a busy one trades a few milliseconds of latency for
  * several times fewer fsyncs. On the machine we measure on, an O_DSYNC append costs about 120 µs
- * of CPU whatever its size, most of it in the kernel (bench/RESULTS.md, "Access layer cost").
+ * of CPU whatever its size, most of it in the kernel (bench/results/audit.md).
  */
 interface Pending<T, R> {
   item: T;
