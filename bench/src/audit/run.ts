@@ -15,6 +15,7 @@ import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFileAuditStore, type AuditEntry, type AuditStore } from '@huimin/gateway';
+import { median, percentile } from '../stats';
 
 function listFlag(argv: readonly string[], name: string, fallback: number[]): number[] {
   const at = argv.indexOf(`--${name}`);
@@ -48,10 +49,6 @@ interface Sample {
   recordsPerWrite: number;
   waitP50Ms: number;
   waitP99Ms: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
 /** Submits `rate × seconds` records on a 1 ms timer; `append` null answers each at once (the harness alone). */
@@ -106,12 +103,6 @@ async function measure(rate: number, delayMs: number, seconds: number, harnessUs
     if (headFd !== null) closeSync(headFd);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function main(): Promise<void> {

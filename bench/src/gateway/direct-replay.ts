@@ -6,7 +6,8 @@
  * gateway runs.
  */
 import { Agent, request as httpRequest } from 'node:http';
-import { percentile, type LoadOptions, type LoadResult } from './load';
+import { percentile } from '../stats';
+import type { LoadOptions, LoadResult } from './load';
 import type { RecordedQuery, SubgraphCall } from './subgraph-recorder';
 
 interface CallOutcome {

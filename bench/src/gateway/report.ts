@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { median } from '../stats';
 import type { LoadResult } from './load';
 import { QUERY_LABELS, QUERY_NAMES, type QueryName } from './queries';
 
@@ -123,10 +124,7 @@ export function pairedRatio(top: ResultRow | undefined, bottom: ResultRow | unde
     const under = bottom.rounds[i]!.requestsPerSecond;
     if (under > 0) ratios.push(top.rounds[i]!.requestsPerSecond / under);
   }
-  if (ratios.length === 0) return null;
-  ratios.sort((x, y) => x - y);
-  const middle = Math.floor(ratios.length / 2);
-  return ratios.length % 2 === 1 ? ratios[middle]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
+  return ratios.length === 0 ? null : median(ratios);
 }
 
 export function ratiosOf(rows: readonly ResultRow[]): Ratios[] {

@@ -1,5 +1,6 @@
 /** The soak's figures and its markdown report (bench/results/soak.md). */
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { percentile } from '../stats';
 import { slopePerMinute } from './memory';
 import type { SoakResult } from './soak';
 import type { Sample } from './soak-load';
@@ -16,11 +17,6 @@ export interface LatencySummary {
   withErrors: number;
   withStale: number;
   non200: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 export function summariseLatency(phase: string, samples: readonly Sample[]): LatencySummary {

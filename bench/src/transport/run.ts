@@ -21,6 +21,7 @@ import {
 import { Pool } from 'undici';
 import { forkChild } from '../gateway/children';
 import type { TransportServersReady } from '../gateway/ipc';
+import { median } from '../stats';
 import { TRANSPORT_SUBGRAPH, transportRequestBody } from './transport-payloads';
 
 type Mode = 'plain' | 'signed' | 'mutualTls';
@@ -31,12 +32,6 @@ function numberFlag(argv: readonly string[], name: string, fallback: number): nu
   const value = at >= 0 ? Number(argv[at + 1]) : fallback;
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
   return value;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function main(): Promise<void> {
