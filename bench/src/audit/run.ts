@@ -9,7 +9,7 @@
  * what is left is the store's. Delays run interleaved, round after round; each is compared with
  * delay 0 (one write per record that arrives to an idle store) in the same round.
  *
- *   node bench/dist/audit/run.js [--rates 400,1200] [--delays 0,2,10] [--seconds 2] [--rounds 3]
+ *   node bench/dist/audit/run.js [--rates 400,1200] [--delays 0,2,5,10] [--seconds 2] [--rounds 3]
  */
 import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,9 +108,10 @@ async function measure(rate: number, delayMs: number, seconds: number, harnessUs
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const rates = listFlag(argv, 'rates', [400, 1200]);
-  const delays = listFlag(argv, 'delays', [0, 2, 10]);
+  const delays = listFlag(argv, 'delays', [0, 2, 5, 10]);
   const [seconds] = listFlag(argv, 'seconds', [2]);
   const [rounds] = listFlag(argv, 'rounds', [3]);
+  if (!(seconds! > 0) || !Number.isInteger(rounds) || rounds! < 1) throw new Error('--seconds must be above 0 and --rounds a whole number from 1');
   if (!delays.includes(0)) delays.unshift(0);
   console.log(`audit store bench: rates ${rates.join(', ')} records/s, delays ${delays.join(', ')} ms, ${rounds} rounds × ${seconds} s, node ${process.version}`);
   for (const rate of rates) {
