@@ -84,6 +84,9 @@ describe('deadlines', () => {
       expect(problems).toEqual([]);
       expect(answer.errors?.length).toBeGreaterThan(0);
       for (const error of answer.errors ?? []) expect(error.extensions).toEqual({ code: 'UPSTREAM_TIMEOUT', source: 'FINANCE' });
+      // Each at a field the cut fetch left empty, all under the alias that asked finance.
+      for (const error of answer.errors ?? []) expect(error.path?.[0]).toBe('subsidies');
+      expect(answer.errors?.map((error) => error.path?.join('.'))).toContain('subsidies.subsidies');
     }, 30_000);
   });
 });

@@ -9,9 +9,9 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { placeFetchFailure } from './fetch-failure';
 import { deepMerge, representationOf, type JsonObject, type TypeConditionCheck } from './merge';
-
-type ResponsePath = Array<string | number>;
+import { responsePathsAt, valuesAtPath, type ResponsePath } from './response-paths';
 
 interface Cursor {
   /** The plan's path to here ("@" for every list item). */
@@ -48,47 +48,6 @@ export function planIsSupported(plan: QueryPlan): boolean {
   return plan.node === undefined || (plan.node.kind !== 'Subscription' && supported(plan.node));
 }
 
-/** Every value at `path` under `value` ("@" spreads a list), nulls left out. */
-function valuesAtPath(value: unknown, path: readonly string[], from: number, into: unknown[]): void {
-  if (value === null || value === undefined) return;
-  if (from === path.length) {
-    if (Array.isArray(value)) {
-      for (const item of value) if (item !== null && item !== undefined) into.push(item);
-    } else into.push(value);
-    return;
-  }
-  const head = path[from] as string;
-  if (head === '@') {
-    if (Array.isArray(value)) for (const item of value) valuesAtPath(item, path, from + 1, into);
-    return;
-  }
-  if (Array.isArray(value)) return;
-  const object = value as JsonObject;
-  valuesAtPath(Object.prototype.hasOwnProperty.call(object, head) ? object[head] : undefined, path, from + 1, into);
-}
-
-/** The response path of each non-null value at `path`, in the order valuesAtPath lists them. */
-function responsePathsAt(value: unknown, path: readonly string[], from: number, prefix: ResponsePath, into: ResponsePath[]): void {
-  if (value === null || value === undefined) return;
-  if (from === path.length) {
-    if (Array.isArray(value)) {
-      value.forEach((item, index) => {
-        if (item !== null && item !== undefined) into.push([...prefix, index]);
-      });
-    } else into.push(prefix.slice());
-    return;
-  }
-  const head = path[from] as string;
-  if (head === '@') {
-    if (Array.isArray(value)) value.forEach((item, index) => responsePathsAt(item, path, from + 1, [...prefix, index], into));
-    return;
-  }
-  if (Array.isArray(value)) return;
-  const object = value as JsonObject;
-  if (!Object.prototype.hasOwnProperty.call(object, head)) return;
-  responsePathsAt(object[head], path, from + 1, [...prefix, head], into);
-}
-
 export async function executePlanNode(run: PlanRun, node: PlanNode, cursor: Cursor): Promise<void> {
   switch (node.kind) {
     case 'Sequence':
@@ -112,7 +71,8 @@ export async function executePlanNode(run: PlanRun, node: PlanNode, cursor: Curs
       try {
         await executeFetch(run, node, cursor);
       } catch (error) {
-        run.errors.push(error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined }));
+        const failure = error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined });
+        run.errors.push(...placeFetchFailure(failure, node, cursor, run.root));
       }
       return;
     default:

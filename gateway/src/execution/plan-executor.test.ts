@@ -11,7 +11,7 @@ import { ApolloGateway, LocalGraphQLDataSource, type GraphQLDataSource } from '@
 import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { withPlanExecutor } from './plan-executor';
 
 const FEDERATION = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@requires"])`;
@@ -102,12 +102,19 @@ function supergraphSdl(): string {
   return composed.supergraphSdl;
 }
 
-async function startServer(ours: boolean, sdl: string): Promise<ApolloServer> {
+/** A subgraph that cannot be reached at all: every fetch to it fails as a whole, as the gateway's data source reports it. */
+function unreachable(name: string): GraphQLDataSource {
+  return {
+    process: () => Promise.reject(new GraphQLError(`${name} is unavailable`, { extensions: { code: 'UPSTREAM_UNAVAILABLE', source: name.toUpperCase() } })),
+  };
+}
+
+async function startServer(ours: boolean, sdl: string, down: readonly string[] = []): Promise<ApolloServer> {
   const dataSources = new Map<string, GraphQLDataSource>();
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
     buildService: ({ name }) => {
-      const dataSource = new LocalGraphQLDataSource(subgraphSchemas[name as keyof typeof subgraphSchemas]);
+      const dataSource = down.includes(name) ? unreachable(name) : new LocalGraphQLDataSource(subgraphSchemas[name as keyof typeof subgraphSchemas]);
       dataSources.set(name, dataSource);
       return dataSource;
     },
@@ -149,6 +156,19 @@ const CASES: Array<{ name: string; query: string; variables?: Record<string, unk
   { name: 'unknown citizen is null', query: `{ person(id: "nope") { id balance } }` },
 ];
 
+async function answer(server: ApolloServer, query: string, variables?: Record<string, unknown>): Promise<unknown> {
+  const response = await server.executeOperation({ query, variables });
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  const { data, errors, extensions } = response.body.singleResult;
+  return JSON.parse(
+    JSON.stringify({
+      data,
+      errors: errors?.map((error) => ({ message: error.message, path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName })),
+      valueCompletion: (extensions?.valueCompletion as Array<{ message: string; path?: unknown }> | undefined)?.map((error) => ({ message: error.message, path: error.path })),
+    }),
+  ) as unknown;
+}
+
 describe('plan executor against @apollo/gateway', () => {
   let apollo: ApolloServer;
   let ours: ApolloServer;
@@ -161,19 +181,6 @@ describe('plan executor against @apollo/gateway', () => {
     await Promise.all([apollo?.stop(), ours?.stop()]);
   });
 
-  async function answer(server: ApolloServer, query: string, variables?: Record<string, unknown>): Promise<unknown> {
-    const response = await server.executeOperation({ query, variables });
-    if (response.body.kind !== 'single') throw new Error('expected a single result');
-    const { data, errors, extensions } = response.body.singleResult;
-    return JSON.parse(
-      JSON.stringify({
-        data,
-        errors: errors?.map((error) => ({ message: error.message, path: error.path, code: error.extensions?.code, serviceName: error.extensions?.serviceName })),
-        valueCompletion: (extensions?.valueCompletion as Array<{ message: string; path?: unknown }> | undefined)?.map((error) => ({ message: error.message, path: error.path })),
-      }),
-    ) as unknown;
-  }
-
   it.each(CASES)('$name', async ({ query, variables }) => {
     const expected = await answer(apollo, query, variables);
     const actual = await answer(ours, query, variables);
@@ -183,5 +190,39 @@ describe('plan executor against @apollo/gateway', () => {
   it('answers real data, not only the same errors', async () => {
     const result = (await answer(ours, `{ people(ids: ["1", "3"]) { id status balance } }`)) as { data: unknown };
     expect(result.data).toEqual({ people: [{ id: '1', status: '1:HIGH', balance: 100 }, { id: '3', status: '3:LOW', balance: 300 }] });
+  });
+});
+
+describe('a subgraph that cannot be reached', () => {
+  type Answer = { data: unknown; errors?: Array<{ message: string; path?: Array<string | number>; code?: string }> };
+  let apollo: ApolloServer;
+  let ours: ApolloServer;
+
+  async function both(down: string, query: string): Promise<{ theirs: Answer; mine: Answer }> {
+    const sdl = supergraphSdl();
+    [apollo, ours] = await Promise.all([startServer(false, sdl, [down]), startServer(true, sdl, [down])]);
+    try {
+      const [theirs, mine] = await Promise.all([answer(apollo, query), answer(ours, query)]);
+      return { theirs: theirs as Answer, mine: mine as Answer };
+    } finally {
+      await Promise.all([apollo.stop(), ours.stop()]);
+    }
+  }
+
+  it('entity fetch: the same data as @apollo/gateway, and the error at each field it left empty', async () => {
+    const { theirs, mine } = await both('accounts', `{ people(ids: ["1", "9", "3"]) { id loose tier } }`);
+    expect(mine.data).toEqual(theirs.data);
+    expect(mine.data).toEqual({ people: [{ id: '1', loose: null, tier: null }, null, { id: '3', loose: null, tier: null }] });
+    // Theirs: one error, no path. Ours: one per empty field, the same message and code.
+    expect(theirs.errors).toEqual([{ message: 'accounts is unavailable', code: 'UPSTREAM_UNAVAILABLE' }]);
+    expect(mine.errors).toEqual(
+      [['people', 0, 'loose'], ['people', 0, 'tier'], ['people', 2, 'loose'], ['people', 2, 'tier']].map((path) => ({ message: 'accounts is unavailable', path, code: 'UPSTREAM_UNAVAILABLE' })),
+    );
+  });
+
+  it('root fetch: the error at each root field it was to answer', async () => {
+    const { theirs, mine } = await both('people', `{ person(id: "1") { name } other: node(id: "2") { id } }`);
+    expect(mine.data).toEqual(theirs.data);
+    expect(mine.errors).toEqual(['person', 'other'].map((name) => ({ message: 'people is unavailable', path: [name], code: 'UPSTREAM_UNAVAILABLE' })));
   });
 });
