@@ -71,8 +71,7 @@ export async function executePlanNode(run: PlanRun, node: PlanNode, cursor: Curs
       try {
         await executeFetch(run, node, cursor);
       } catch (error) {
-        const failure = error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined });
-        run.errors.push(...placeFetchFailure(failure, node, cursor, run.root));
+        run.errors.push(asGraphQLError(error));
       }
       return;
     default:
@@ -104,40 +103,67 @@ function variablesFor(fetch: FetchNode, provided: Record<string, unknown> | unde
   return variables;
 }
 
+function asGraphQLError(error: unknown): GraphQLError {
+  return error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined });
+}
+
+/** The non-null objects at the cursor, in the order responsePathsAt gives their paths. */
+function objectsAt(data: unknown): JsonObject[] {
+  const objects: JsonObject[] = [];
+  if (Array.isArray(data)) {
+    for (const item of data) if (item !== null && item !== undefined) objects.push(item as JsonObject);
+  } else if (data !== null && data !== undefined) {
+    objects.push(data as JsonObject);
+  }
+  return objects;
+}
+
 async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise<void> {
   const service = run.dataSources.get(fetch.serviceName);
   if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
-  const entities: JsonObject[] = [];
-  if (Array.isArray(cursor.data)) {
-    for (const item of cursor.data) if (item !== null && item !== undefined) entities.push(item as JsonObject);
-  } else if (cursor.data !== null && cursor.data !== undefined) {
-    entities.push(cursor.data as JsonObject);
-  }
+  const entities = objectsAt(cursor.data);
   if (entities.length === 0) return;
   const variables = variablesFor(fetch, run.requestContext.request.variables);
 
-  if (!fetch.requires) {
-    const data = await send(run, service, fetch, cursor, variables, null);
-    for (const entity of entities) deepMerge(entity, data);
-    return;
-  }
-  const representations: JsonObject[] = [];
-  const entityIndexes: number[] = [];
-  entities.forEach((entity, index) => {
-    const representation = representationOf(entity, fetch.requires as NonNullable<FetchNode['requires']>, run.covers);
-    if (representation && representation.__typename) {
-      representations.push(representation);
-      entityIndexes.push(index);
+  // A root fetch asks about the one object at the cursor; an entity fetch about each entity it has a representation of.
+  let entityIndexes: number[] | null = null;
+  if (fetch.requires) {
+    const representations: JsonObject[] = [];
+    entityIndexes = [];
+    for (let index = 0; index < entities.length; index += 1) {
+      const representation = representationOf(entities[index], fetch.requires, run.covers);
+      if (representation && representation.__typename) {
+        representations.push(representation);
+        entityIndexes.push(index);
+      }
     }
-  });
-  if (representations.length === 0) return;
-  if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
-  variables.representations = representations;
-  const data = await send(run, service, fetch, cursor, variables, entityIndexes);
+    if (representations.length === 0) return;
+    if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
+    variables.representations = representations;
+  }
+  try {
+    const data = await send(run, service, fetch, cursor, variables, entityIndexes);
+    if (entityIndexes === null) {
+      for (const entity of entities) deepMerge(entity, data);
+    } else {
+      mergeEntities(entities, entityIndexes, data);
+    }
+  } catch (error) {
+    const paths: ResponsePath[] = [];
+    responsePathsAt(run.root, cursor.path, 0, [], paths);
+    const asked = entityIndexes ?? entities.map((_, index) => index);
+    const sent = asked.map((index) => ({ object: entities[index] as JsonObject, path: paths[index] ?? [] }));
+    const { operation, document } = run.requestContext;
+    run.errors.push(...placeFetchFailure(asGraphQLError(error), { fetch, sent, covers: run.covers, conditionValue: run.conditionValue, operation, document }));
+  }
+}
+
+/** An entity fetch's answers merged into the entities they were asked for, in the order sent. */
+function mergeEntities(entities: readonly JsonObject[], entityIndexes: readonly number[], data: JsonObject | null | undefined): void {
   if (!data) return;
   const received = data._entities;
   if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
-  if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  if (received.length !== entityIndexes.length) throw new Error(`Expected "data._entities" to contain ${entityIndexes.length} elements`);
   for (let index = 0; index < received.length; index += 1) {
     const entity = entities[entityIndexes[index] as number] as JsonObject;
     const answer = received[index] as JsonObject | null;

@@ -3,51 +3,106 @@
  * unusable — leaves every field it was to fill null. Its error is given once per such field, at
  * that field's path, as a subgraph reports a field its bureau could not answer: a partner sees
  * which fields are missing and why, not only that something was. @apollo/gateway gives one error
- * without a path here.
+ * without a path here, and so do we when the fields cannot be named or are too many.
  */
 import type { FetchNode } from '@apollo/query-planner';
-import { GraphQLError, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
-import type { JsonObject } from './merge';
-import { responsePathsAt, valuesAtPath, type ResponsePath } from './response-paths';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  type DirectiveNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { JsonObject, TypeConditionCheck } from './merge';
+import type { ResponsePath } from './response-paths';
 
-/** Response names a fetch fills, by the type they apply to ('' for every type). */
-type FilledFields = ReadonlyMap<string, readonly string[]>;
+/** Beyond this many, one error without a path: a 500-citizen batch must not become thousands of errors. */
+export const MAX_PLACED_ERRORS = 100;
 
-const filledByFetch = new WeakMap<FetchNode, FilledFields>();
+/** An @include / @skip on a selection: a literal, or a variable of the operation. */
+interface Condition {
+  include: boolean;
+  literal: boolean | null;
+  variable: string | null;
+}
 
-function collectFields(set: SelectionSetNode, onType: string, fragments: ReadonlyMap<string, FragmentDefinitionNode>, into: Map<string, string[]>): void {
+/** A first-level field of the fetch: its response name, the type conditions around it, and its @include / @skip. */
+interface FilledField {
+  name: string;
+  typeConditions: readonly string[];
+  conditions: readonly Condition[];
+}
+
+export interface FailedFetch {
+  fetch: FetchNode;
+  /** The objects the fetch asked about (for an entity fetch, those it sent a representation of), with their response paths. */
+  sent: ReadonlyArray<{ object: JsonObject; path: ResponsePath }>;
+  covers: TypeConditionCheck;
+  /** An operation variable's value (defaults included). */
+  conditionValue(variable: string): unknown;
+  /** The operation being run and its document: only fields it selects are named to the partner. */
+  operation: OperationDefinitionNode;
+  document: DocumentNode;
+}
+
+const filledByFetch = new WeakMap<FetchNode, readonly FilledField[]>();
+
+function conditionsOf(directives: readonly DirectiveNode[] | undefined): Condition[] {
+  const conditions: Condition[] = [];
+  for (const directive of directives ?? []) {
+    const name = directive.name.value;
+    if (name !== 'include' && name !== 'skip') continue;
+    const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
+    conditions.push({
+      include: name === 'include',
+      literal: value?.kind === Kind.BOOLEAN ? value.value : null,
+      variable: value?.kind === Kind.VARIABLE ? value.name.value : null,
+    });
+  }
+  return conditions;
+}
+
+function collectFields(
+  set: SelectionSetNode,
+  typeConditions: readonly string[],
+  conditions: readonly Condition[],
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  into: FilledField[],
+): void {
   for (const selection of set.selections) {
+    const within = [...conditions, ...conditionsOf(selection.directives)];
     if (selection.kind === Kind.FIELD) {
       const name = selection.alias?.value ?? selection.name.value;
-      if (name === '__typename') continue;
-      const fields = into.get(onType) ?? [];
-      if (!fields.includes(name)) fields.push(name);
-      into.set(onType, fields);
+      if (name !== '__typename') into.push({ name, typeConditions, conditions: within });
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      collectFields(selection.selectionSet, selection.typeCondition?.name.value ?? onType, fragments, into);
+      const condition = selection.typeCondition?.name.value;
+      collectFields(selection.selectionSet, condition ? [...typeConditions, condition] : typeConditions, within, fragments, into);
     } else {
       const fragment = fragments.get(selection.name.value);
-      if (fragment) collectFields(fragment.selectionSet, fragment.typeCondition.name.value, fragments, into);
+      if (fragment) collectFields(fragment.selectionSet, [...typeConditions, fragment.typeCondition.name.value], within, fragments, into);
     }
   }
 }
 
 /** The first-level fields of the fetch: under `_entities` for an entity fetch, the root fields otherwise. */
-function filledFields(fetch: FetchNode): FilledFields {
+function filledFields(fetch: FetchNode): readonly FilledField[] {
   let filled = filledByFetch.get(fetch);
   if (filled) return filled;
   const document: DocumentNode = fetch.operationDocumentNode ?? parse(fetch.operation);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  const fields = new Map<string, string[]>();
+  const fields: FilledField[] = [];
   if (operation) {
     let set: SelectionSetNode | undefined = operation.selectionSet;
     if (fetch.requires) {
       const entities = set.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities');
       set = entities?.kind === Kind.FIELD ? entities.selectionSet : undefined;
     }
-    if (set) collectFields(set, '', fragments, fields);
+    if (set) collectFields(set, [], [], fragments, fields);
   }
   filled = fields;
   filledByFetch.set(fetch, filled);
@@ -55,22 +110,64 @@ function filledFields(fetch: FetchNode): FilledFields {
 }
 
 /**
- * The fetch's error at the path of each field it left empty, for every object the fetch was to
- * fill at the plan's `path` under `root`. The error as it was when there is no such field.
+ * The response names the operation selects on the objects at `path` (list indexes skipped). A
+ * fetch may also fill fields the operation never asked for — a `@requires` input such as an
+ * @inaccessible standing — which must neither be named to a partner nor be blamed.
  */
-export function placeFetchFailure(error: GraphQLError, fetch: FetchNode, cursor: { path: readonly string[] }, root: JsonObject): GraphQLError[] {
-  const filled = filledFields(fetch);
-  const objects: unknown[] = [];
-  const paths: ResponsePath[] = [];
-  valuesAtPath(root, cursor.path, 0, objects);
-  responsePathsAt(root, cursor.path, 0, [], paths);
-  const placed: GraphQLError[] = [];
-  objects.forEach((object, index) => {
-    const typename = (object as JsonObject).__typename;
-    const names = [...(filled.get('') ?? []), ...(typeof typename === 'string' ? (filled.get(typename) ?? []) : [])];
-    for (const name of new Set(names)) {
-      placed.push(new GraphQLError(error.message, { path: [...(paths[index] as ResponsePath), name], originalError: error.originalError ?? undefined, extensions: error.extensions }));
+function selectedAt(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, keys: readonly string[], from: number, into: Set<string>): void {
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const name = selection.alias?.value ?? selection.name.value;
+      if (from === keys.length) into.add(name);
+      else if (name === keys[from] && selection.selectionSet) selectedAt(selection.selectionSet, fragments, keys, from + 1, into);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      selectedAt(selection.selectionSet, fragments, keys, from, into);
+    } else {
+      const fragment = fragments.get(selection.name.value);
+      if (fragment) selectedAt(fragment.selectionSet, fragments, keys, from, into);
     }
+  }
+}
+
+function isIncluded(conditions: readonly Condition[], conditionValue: (variable: string) => unknown): boolean {
+  return conditions.every((condition) => {
+    const value = condition.literal ?? (condition.variable === null ? true : conditionValue(condition.variable));
+    return value === condition.include;
   });
-  return placed.length > 0 ? placed : [error];
+}
+
+/**
+ * The fetch's error at the path of each field it left empty on each object it asked about: the
+ * fields the fetch selects on that object's type, that the operation asked for there, and that
+ * @include / @skip did not switch off. The error as it was when there is no such field, or more
+ * than MAX_PLACED_ERRORS.
+ */
+export function placeFetchFailure(error: GraphQLError, failed: FailedFetch): GraphQLError[] {
+  const filled = filledFields(failed.fetch);
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of failed.document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const selectedByPath = new Map<string, Set<string>>();
+  const paths: ResponsePath[] = [];
+  for (const { object, path } of failed.sent) {
+    const keys = path.filter((key): key is string => typeof key === 'string');
+    const pathKey = keys.join('\u0000');
+    let selected = selectedByPath.get(pathKey);
+    if (!selected) {
+      selected = new Set();
+      selectedAt(failed.operation.selectionSet, fragments, keys, 0, selected);
+      selectedByPath.set(pathKey, selected);
+    }
+    const typename = object.__typename;
+    const names = new Set<string>();
+    for (const field of filled) {
+      // A root object carries no __typename: its fields are under no type condition. Names with
+      // two underscores are the gateway's own hidden selections (the audit's), never the partner's.
+      const onType = typeof typename !== 'string' || field.typeConditions.every((condition) => failed.covers(typename, condition));
+      if (onType && selected.has(field.name) && !field.name.startsWith('__') && isIncluded(field.conditions, failed.conditionValue)) names.add(field.name);
+    }
+    for (const name of names) paths.push([...path, name]);
+    if (paths.length > MAX_PLACED_ERRORS) return [error];
+  }
+  if (paths.length === 0) return [error];
+  return paths.map((path) => new GraphQLError(error.message, { path, originalError: error.originalError ?? error, extensions: { ...error.extensions } }));
 }

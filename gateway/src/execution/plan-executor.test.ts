@@ -195,17 +195,20 @@ describe('plan executor against @apollo/gateway', () => {
 
 describe('a subgraph that cannot be reached', () => {
   type Answer = { data: unknown; errors?: Array<{ message: string; path?: Array<string | number>; code?: string }> };
-  let apollo: ApolloServer;
-  let ours: ApolloServer;
 
-  async function both(down: string, query: string): Promise<{ theirs: Answer; mine: Answer }> {
+  async function both(down: string, query: string, variables?: Record<string, unknown>): Promise<{ theirs: Answer; mine: Answer }> {
     const sdl = supergraphSdl();
-    [apollo, ours] = await Promise.all([startServer(false, sdl, [down]), startServer(true, sdl, [down])]);
+    const apollo = await startServer(false, sdl, [down]);
     try {
-      const [theirs, mine] = await Promise.all([answer(apollo, query), answer(ours, query)]);
-      return { theirs: theirs as Answer, mine: mine as Answer };
+      const ours = await startServer(true, sdl, [down]);
+      try {
+        const [theirs, mine] = await Promise.all([answer(apollo, query, variables), answer(ours, query, variables)]);
+        return { theirs: theirs as Answer, mine: mine as Answer };
+      } finally {
+        await ours.stop();
+      }
     } finally {
-      await Promise.all([apollo.stop(), ours.stop()]);
+      await apollo.stop();
     }
   }
 
@@ -223,6 +226,13 @@ describe('a subgraph that cannot be reached', () => {
   it('root fetch: the error at each root field it was to answer', async () => {
     const { theirs, mine } = await both('people', `{ person(id: "1") { name } other: node(id: "2") { id } }`);
     expect(mine.data).toEqual(theirs.data);
+    expect(theirs.errors).toEqual([{ message: 'people is unavailable', code: 'UPSTREAM_UNAVAILABLE' }]);
     expect(mine.errors).toEqual(['person', 'other'].map((name) => ({ message: 'people is unavailable', path: [name], code: 'UPSTREAM_UNAVAILABLE' })));
+  });
+
+  it('not at a field the operation switched off', async () => {
+    const { theirs, mine } = await both('accounts', `query Q($x: Boolean!) { people(ids: ["1"]) { id loose tier @include(if: $x) } }`, { x: false });
+    expect(mine.data).toEqual(theirs.data);
+    expect(mine.errors).toEqual([{ message: 'accounts is unavailable', path: ['people', 0, 'loose'], code: 'UPSTREAM_UNAVAILABLE' }]);
   });
 });

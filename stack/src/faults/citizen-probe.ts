@@ -124,8 +124,9 @@ export function checkProbe(p: Person, on: string, answer: GraphQLResponse<Answer
       say(`error ${String(code)} source ${String(source)} at ${where}`);
       continue;
     }
-    // A subgraph fetch that failed as a whole (the subgraph down or cut at the deadline) has no
-    // path in Federation: any field of that bureau may be the one.
+    // The gateway places a whole-fetch failure (the subgraph down or cut at the deadline) at the
+    // fields it left empty; past MAX_PLACED_ERRORS it gives one error without a path, and then
+    // any field of that bureau may be the one.
     const aliases = error.path === undefined ? ALIASES_OF[bureau] : [String(error.path[0])];
     for (const alias of aliases) failed.add(alias);
     if (!aliases.every((alias) => ALIASES_OF[bureau].includes(alias as Alias))) say(`${bureau} failed ${aliases.join()}, which does not need it`);
