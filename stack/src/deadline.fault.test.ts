@@ -2,6 +2,7 @@
  * Deadlines: every request has one by its partner's class, and nothing outlives it — not a bureau
  * slower than every timeout (the subgraph cuts its call and still answers, with the last known
  * balance), not a subgraph that never answers (the gateway cuts its fetch and names the bureau).
+ * A subgraph that refuses connections is named the same way, at once.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { RunningGateway } from '@huimin/gateway';
@@ -87,6 +88,34 @@ describe('deadlines', () => {
       // Each at a field the cut fetch left empty, all under the alias that asked finance.
       for (const error of answer.errors ?? []) expect(error.path?.[0]).toBe('subsidies');
       expect(answer.errors?.map((error) => error.path?.join('.'))).toContain('subsidies.subsidies');
+    }, 30_000);
+  });
+
+  describe('a subgraph that refuses connections', () => {
+    let gateway: RunningGateway;
+
+    beforeAll(async () => {
+      // A port that was just free: nothing listens there.
+      const probe = createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const port = (probe.address() as { port: number }).port;
+      await new Promise((resolve) => probe.close(resolve));
+      gateway = await startSecondGateway(stack.stack, { subgraphUrls: { 'medical-insurance': `http://127.0.0.1:${port}/graphql` } });
+    });
+    afterAll(() => gateway?.close());
+
+    it('is named by its bureau at each field it left empty, and once without a path for what it cannot name', async () => {
+      const p = stack.people[0]!;
+      const answer = await postGraphQL<Record<string, unknown>>(gateway.url, CITIZEN_PROBE, { idNumber: p.idNumber, on });
+      expect(answer.status).toBe(200);
+      for (const error of answer.errors ?? []) expect(error.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', source: 'MEDICAL_INSURANCE' });
+      const placed = (answer.errors ?? []).flatMap((error) => (error.path ? [error.path.join('.')] : []));
+      expect(placed.sort()).toEqual(['account.balances', 'insurance.medicalInsurance']);
+      // Eligibility and subsidies need the insurance standing this bureau's fetch would have
+      // brought: not a field the partner asked for, so that failure comes without a path.
+      expect(answer.errors?.some((error) => error.path === undefined)).toBe(true);
+      const data = answer.data as Record<string, unknown>;
+      for (const alias of ['identity', 'cards', 'transit']) expect(data[alias]).not.toBeNull();
     }, 30_000);
   });
 });

@@ -9,7 +9,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { placeFetchFailure } from './fetch-failure';
+import type { FailedFetch } from './fetch-failure';
 import { deepMerge, representationOf, type JsonObject, type TypeConditionCheck } from './merge';
 import { responsePathsAt, valuesAtPath, type ResponsePath } from './response-paths';
 
@@ -26,6 +26,8 @@ export interface PlanRun {
   /** Values of the operation's variables for Condition nodes (defaults included). */
   conditionValue(variable: string): unknown;
   errors: GraphQLError[];
+  /** Fetches that failed as a whole, placed once the plan has run (fetch-failure.ts). */
+  fetchFailures: Array<{ error: GraphQLError; failed: FailedFetch }>;
   root: JsonObject;
 }
 
@@ -154,7 +156,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     const asked = entityIndexes ?? entities.map((_, index) => index);
     const sent = asked.map((index) => ({ object: entities[index] as JsonObject, path: paths[index] ?? [] }));
     const { operation, document } = run.requestContext;
-    run.errors.push(...placeFetchFailure(asGraphQLError(error), { fetch, sent, covers: run.covers, conditionValue: run.conditionValue, operation, document }));
+    run.fetchFailures.push({ error: asGraphQLError(error), failed: { fetch, sent, covers: run.covers, conditionValue: run.conditionValue, operation, document } });
   }
 }
 

@@ -8,10 +8,13 @@ const failure = new GraphQLError('MEDICAL_INSURANCE is unavailable', { extension
 // Citizen and Card implement Node; nothing else is abstract here.
 const covers = (typename: string, condition: string): boolean => typename === condition || (condition === 'Node' && ['Citizen', 'Card'].includes(typename));
 
-/** What the partner asked: every field the fetches below fill, under `citizens`, `cards` and `c`, plus `citizen` and `again` at the root. */
+/**
+ * What runs: every field the fetches below fill, under `citizens`, `cards` and `c`, plus `citizen`
+ * and `again` at the root, and the audit's hidden selection as its rewrite adds it.
+ */
 const PARTNER_QUERY = `query P {
-  citizens { ...on Citizen { medicalInsurance { status } m: medicalAccount { fen } } ...on Card { balanceFen } }
-  cards { balanceFen }
+  citizens { ...on Citizen { medicalInsurance { status } m: medicalAccount { fen } balances { transitTotalFen } __huiminAuditCitizenId: id } ...on Card { balanceFen } }
+  cards { balanceFen _huiminRemoved: __typename }
   c { id ...L a b c d e }
   citizen { id } again: citizen { id }
 }
@@ -32,7 +35,7 @@ describe('a whole-fetch failure, placed', () => {
     const errors = placeFetchFailure(
       failure,
       failed(
-        'query($representations:[_Any!]!){_entities(representations:$representations){...on Citizen{__typename ...F} ...on Card{balanceFen}}} fragment F on Citizen{medicalInsurance{status} m: medicalAccount{fen}}',
+        'query($representations:[_Any!]!){_entities(representations:$representations){...on Citizen{__typename ...F} ...on Card{balanceFen _huiminRemoved: __typename}}} fragment F on Citizen{medicalInsurance{status} m: medicalAccount{fen}}',
         [
           [{ __typename: 'Citizen' }, ['citizens', 0]],
           [{ __typename: 'Card' }, ['citizens', 2]],
@@ -64,11 +67,19 @@ describe('a whole-fetch failure, placed', () => {
     expect(pathsOf(placeFetchFailure(failure, failed(operation, [[{ __typename: 'Citizen' }, ['c']]], { on: true, off: false })))).toEqual([['c', 'a'], ['c', 'd']]);
   });
 
-  it('not at fields the partner never asked for: a @requires input, or the gateway\'s own hidden selection', () => {
+  it('not at fields the partner never asked for (a @requires input), nor at the audit\'s hidden selection; once more without a path for the input', () => {
     const operation = 'query($representations:[_Any!]!){_entities(representations:$representations){...on Citizen{insuranceStanding{status} __huiminAuditCitizenId: id medicalInsurance{status}}}}';
-    expect(pathsOf(placeFetchFailure(failure, failed(operation, [[{ __typename: 'Citizen' }, ['citizens', 0]]])))).toEqual([['citizens', 0, 'medicalInsurance']]);
+    expect(pathsOf(placeFetchFailure(failure, failed(operation, [[{ __typename: 'Citizen' }, ['citizens', 0]]])))).toEqual([['citizens', 0, 'medicalInsurance'], undefined]);
+    const hiddenOnly = 'query($representations:[_Any!]!){_entities(representations:$representations){...on Citizen{__huiminAuditCitizenId: id medicalInsurance{status}}}}';
+    expect(pathsOf(placeFetchFailure(failure, failed(hiddenOnly, [[{ __typename: 'Citizen' }, ['citizens', 0]]])))).toEqual([['citizens', 0, 'medicalInsurance']]);
     const standingOnly = 'query($representations:[_Any!]!){_entities(representations:$representations){...on Citizen{insuranceStanding{status}}}}';
     expect(placeFetchFailure(failure, failed(standingOnly, [[{ __typename: 'Citizen' }, ['citizens', 0]]]))).toEqual([failure]);
+  });
+
+  it('not at a field another fetch filled part of (a shared object): there once without a path', () => {
+    const operation = 'query($representations:[_Any!]!){_entities(representations:$representations){...on Citizen{medicalInsurance{status} balances{medicalAccount{amountFen}}}}}';
+    const citizen = { __typename: 'Citizen', balances: { transitTotalFen: 300 } };
+    expect(pathsOf(placeFetchFailure(failure, failed(operation, [[citizen, ['citizens', 0]]])))).toEqual([['citizens', 0, 'medicalInsurance'], undefined]);
   });
 
   it('at the root fields of a root fetch', () => {

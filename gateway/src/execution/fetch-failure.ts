@@ -75,8 +75,8 @@ function collectFields(
   for (const selection of set.selections) {
     const within = [...conditions, ...conditionsOf(selection.directives)];
     if (selection.kind === Kind.FIELD) {
-      const name = selection.alias?.value ?? selection.name.value;
-      if (name !== '__typename') into.push({ name, typeConditions, conditions: within });
+      // __typename under any alias (scopes leaves one as a placeholder in an emptied selection) is never empty.
+      if (selection.name.value !== '__typename') into.push({ name: selection.alias?.value ?? selection.name.value, typeConditions, conditions: within });
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const condition = selection.typeCondition?.name.value;
       collectFields(selection.selectionSet, condition ? [...typeConditions, condition] : typeConditions, within, fragments, into);
@@ -137,10 +137,13 @@ function isIncluded(conditions: readonly Condition[], conditionValue: (variable:
 }
 
 /**
- * The fetch's error at the path of each field it left empty on each object it asked about: the
- * fields the fetch selects on that object's type, that the operation asked for there, and that
- * @include / @skip did not switch off. The error as it was when there is no such field, or more
- * than MAX_PLACED_ERRORS.
+ * The fetch's error, once the plan has run, at the path of each field it left empty on each
+ * object it asked about: the fields the fetch selects on that object's type, that the operation
+ * asked for there, that @include / @skip did not switch off, and that no other fetch filled.
+ * Once more without a path when the failure may also have emptied what cannot be named: a field
+ * another fetch partly filled (a shared object such as Citizen.balances), or a field the
+ * operation never asked for (a @requires input a later fetch needed). Only once without a path
+ * when nothing can be named, or more than MAX_PLACED_ERRORS.
  */
 export function placeFetchFailure(error: GraphQLError, failed: FailedFetch): GraphQLError[] {
   const filled = filledFields(failed.fetch);
@@ -148,6 +151,7 @@ export function placeFetchFailure(error: GraphQLError, failed: FailedFetch): Gra
   for (const definition of failed.document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const selectedByPath = new Map<string, Set<string>>();
   const paths: ResponsePath[] = [];
+  let unnamed = false;
   for (const { object, path } of failed.sent) {
     const keys = path.filter((key): key is string => typeof key === 'string');
     const pathKey = keys.join('\u0000');
@@ -163,11 +167,15 @@ export function placeFetchFailure(error: GraphQLError, failed: FailedFetch): Gra
       // A root object carries no __typename: its fields are under no type condition. Names with
       // two underscores are the gateway's own hidden selections (the audit's), never the partner's.
       const onType = typeof typename !== 'string' || field.typeConditions.every((condition) => failed.covers(typename, condition));
-      if (onType && selected.has(field.name) && !field.name.startsWith('__') && isIncluded(field.conditions, failed.conditionValue)) names.add(field.name);
+      if (!onType || field.name.startsWith('__') || !isIncluded(field.conditions, failed.conditionValue)) continue;
+      const value = object[field.name];
+      if (!selected.has(field.name) || (value !== undefined && value !== null)) unnamed = true;
+      else names.add(field.name);
     }
     for (const name of names) paths.push([...path, name]);
     if (paths.length > MAX_PLACED_ERRORS) return [error];
   }
   if (paths.length === 0) return [error];
-  return paths.map((path) => new GraphQLError(error.message, { path, originalError: error.originalError ?? error, extensions: { ...error.extensions } }));
+  const placed = paths.map((path) => new GraphQLError(error.message, { path, originalError: error.originalError ?? error, extensions: { ...error.extensions } }));
+  return unnamed ? [...placed, error] : placed;
 }

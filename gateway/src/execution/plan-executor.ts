@@ -15,6 +15,7 @@ import { GraphQLError, getVariableValues, isAbstractType, type GraphQLSchema } f
 import { compileResponseShape, type ResponseShape } from './response-shape';
 import { shapeResponse } from './shape-response';
 import { executePlanNode, planIsSupported, type PlanRun } from './execute-plan';
+import { placeFetchFailure } from './fetch-failure';
 import type { JsonObject, TypeConditionCheck } from './merge';
 
 interface CompiledOperation {
@@ -104,10 +105,13 @@ export function createPlanExecutor(options: PlanExecutorOptions): GatewayExecuto
       covers,
       conditionValue: (name) => (variables && variables[name] !== undefined ? variables[name] : entry.shape.variableDefaults[name]),
       errors: [],
+      fetchFailures: [],
       root,
     };
     const node = entry.plan.node;
     if (node && node.kind !== 'Subscription') await executePlanNode(run, node, { path: [], data: root });
+    // After the whole plan: whether another fetch filled a field is known only now.
+    for (const { error, failed } of run.fetchFailures) run.errors.push(...placeFetchFailure(error, failed));
     let shaped;
     try {
       shaped = shapeResponse(entry.shape, root, variables);

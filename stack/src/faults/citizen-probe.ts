@@ -125,8 +125,8 @@ export function checkProbe(p: Person, on: string, answer: GraphQLResponse<Answer
       continue;
     }
     // The gateway places a whole-fetch failure (the subgraph down or cut at the deadline) at the
-    // fields it left empty; past MAX_PLACED_ERRORS it gives one error without a path, and then
-    // any field of that bureau may be the one.
+    // fields it left empty. The copy without a path (what it may have emptied but cannot name,
+    // or more than MAX_PLACED_ERRORS fields) may mean any field of that bureau.
     const aliases = error.path === undefined ? ALIASES_OF[bureau] : [String(error.path[0])];
     for (const alias of aliases) failed.add(alias);
     if (!aliases.every((alias) => ALIASES_OF[bureau].includes(alias as Alias))) say(`${bureau} failed ${aliases.join()}, which does not need it`);
