@@ -104,7 +104,7 @@ describe('deadlines', () => {
     });
     afterAll(() => gateway?.close());
 
-    it('is named by its bureau at each field it left empty, and once without a path for what it cannot name', async () => {
+    it('is named by its bureau at each field it left empty, once without a path for what it cannot name, and costs no other bureau\'s fields', async () => {
       const p = stack.people[0]!;
       const answer = await postGraphQL<Record<string, unknown>>(gateway.url, CITIZEN_PROBE, { idNumber: p.idNumber, on });
       expect(answer.status).toBe(200);
@@ -112,10 +112,16 @@ describe('deadlines', () => {
       const placed = (answer.errors ?? []).flatMap((error) => (error.path ? [error.path.join('.')] : []));
       expect(placed.sort()).toEqual(['account.balances', 'insurance.medicalInsurance']);
       // Eligibility and subsidies need the insurance standing this bureau's fetch would have
-      // brought: not a field the partner asked for, so that failure comes without a path.
+      // brought: not a field the partner asked for, so that failure comes without a path. They
+      // are still answered, the standing unavailable: SOURCE_UNAVAILABLE where it matters.
       expect(answer.errors?.some((error) => error.path === undefined)).toBe(true);
+      const problems: string[] = [];
+      // No live stamps: with its subgraph gone there is nowhere a last known balance could be served from.
+      checkProbe(p, on, answer, ['MEDICAL_INSURANCE'], new Map(), problems);
+      expect(problems).toEqual([]);
       const data = answer.data as Record<string, unknown>;
-      for (const alias of ['identity', 'cards', 'transit']) expect(data[alias]).not.toBeNull();
+      for (const alias of ['identity', 'eligibility', 'cards', 'subsidies', 'transit']) expect(data[alias]).not.toBeNull();
+      expect(JSON.stringify(data.eligibility)).toContain('SOURCE_UNAVAILABLE');
     }, 30_000);
   });
 });

@@ -9,7 +9,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { FailedFetch } from './fetch-failure';
+import { nullFieldsOfFailedFetch, type FailedFetch } from './fetch-failure';
 import { deepMerge, representationOf, type JsonObject, type TypeConditionCheck } from './merge';
 import { responsePathsAt, valuesAtPath, type ResponsePath } from './response-paths';
 
@@ -156,7 +156,9 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     const asked = entityIndexes ?? entities.map((_, index) => index);
     const sent = asked.map((index) => ({ object: entities[index] as JsonObject, path: paths[index] ?? [] }));
     const { operation, document } = run.requestContext;
-    run.fetchFailures.push({ error: asGraphQLError(error), failed: { fetch, sent, covers: run.covers, conditionValue: run.conditionValue, operation, document } });
+    const failed: FailedFetch = { fetch, sent, covers: run.covers, conditionValue: run.conditionValue, operation, document };
+    nullFieldsOfFailedFetch(failed);
+    run.fetchFailures.push({ error: asGraphQLError(error), failed });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FetchNode } from '@apollo/query-planner';
 import { GraphQLError, Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { MAX_PLACED_ERRORS, placeFetchFailure, type FailedFetch } from './fetch-failure';
+import { MAX_PLACED_ERRORS, nullFieldsOfFailedFetch, placeFetchFailure, type FailedFetch } from './fetch-failure';
 import type { JsonObject } from './merge';
 
 const failure = new GraphQLError('MEDICAL_INSURANCE is unavailable', { extensions: { code: 'UPSTREAM_UNAVAILABLE', source: 'MEDICAL_INSURANCE' } });
@@ -93,5 +93,17 @@ describe('a whole-fetch failure, placed', () => {
     const many = Array.from({ length: MAX_PLACED_ERRORS + 1 }, (_, i): [JsonObject, Array<string | number>] => [{ __typename: 'Card' }, ['cards', i]]);
     expect(placeFetchFailure(failure, failed(cards, many))).toEqual([failure]);
     expect(placeFetchFailure(failure, failed(cards, many.slice(0, MAX_PLACED_ERRORS)))).toHaveLength(MAX_PLACED_ERRORS);
+  });
+});
+
+describe('the fields of a failed fetch', () => {
+  it('are null on each object it asked about, where nothing else filled them, so a later @requires still runs', () => {
+    const operation =
+      'query($representations:[_Any!]!,$off:Boolean!){_entities(representations:$representations){...on Citizen{insuranceStanding{status} balances{medicalAccount{amountFen}} skipped@include(if:$off)} ...on Card{balanceFen}}}';
+    const citizen: JsonObject = { __typename: 'Citizen', balances: { transitTotalFen: 300 } };
+    const card: JsonObject = { __typename: 'Card' };
+    nullFieldsOfFailedFetch(failed(operation, [[citizen, ['citizens', 0]], [card, ['cards', 0]]], { off: false }));
+    expect(citizen).toEqual({ __typename: 'Citizen', insuranceStanding: null, balances: { transitTotalFen: 300 } });
+    expect(card).toEqual({ __typename: 'Card', balanceFen: null });
   });
 });

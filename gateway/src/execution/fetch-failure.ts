@@ -136,6 +136,29 @@ function isIncluded(conditions: readonly Condition[], conditionValue: (variable:
   });
 }
 
+/** The fields of `filled` that apply to this object: on its type, and not switched off. */
+function fieldsOn(object: JsonObject, filled: readonly FilledField[], failed: FailedFetch): FilledField[] {
+  const typename = object.__typename;
+  // A root object carries no __typename: its fields are under no type condition.
+  return filled.filter(
+    (field) => (typeof typename !== 'string' || field.typeConditions.every((condition) => failed.covers(typename, condition))) && isIncluded(field.conditions, failed.conditionValue),
+  );
+}
+
+/**
+ * Right after the failure: every field the fetch was to fill and nothing else has, null on each
+ * object it asked about. A later fetch that @requires one of them (eligibility needs the
+ * insurance standing) then still runs, with the input null, and the subgraph answers what it can
+ * without it (SOURCE_UNAVAILABLE) — as when the bureau itself is down — instead of the entity
+ * being left out and its fields null for a partner.
+ */
+export function nullFieldsOfFailedFetch(failed: FailedFetch): void {
+  const filled = filledFields(failed.fetch);
+  for (const { object } of failed.sent) {
+    for (const field of fieldsOn(object, filled, failed)) if (object[field.name] === undefined) object[field.name] = null;
+  }
+}
+
 /**
  * The fetch's error, once the plan has run, at the path of each field it left empty on each
  * object it asked about: the fields the fetch selects on that object's type, that the operation
@@ -161,13 +184,10 @@ export function placeFetchFailure(error: GraphQLError, failed: FailedFetch): Gra
       selectedAt(failed.operation.selectionSet, fragments, keys, 0, selected);
       selectedByPath.set(pathKey, selected);
     }
-    const typename = object.__typename;
     const names = new Set<string>();
-    for (const field of filled) {
-      // A root object carries no __typename: its fields are under no type condition. Names with
-      // two underscores are the gateway's own hidden selections (the audit's), never the partner's.
-      const onType = typeof typename !== 'string' || field.typeConditions.every((condition) => failed.covers(typename, condition));
-      if (!onType || field.name.startsWith('__') || !isIncluded(field.conditions, failed.conditionValue)) continue;
+    for (const field of fieldsOn(object, filled, failed)) {
+      // Names with two underscores are the gateway's own hidden selections (the audit's), never the partner's.
+      if (field.name.startsWith('__')) continue;
       const value = object[field.name];
       if (!selected.has(field.name) || (value !== undefined && value !== null)) unnamed = true;
       else names.add(field.name);
