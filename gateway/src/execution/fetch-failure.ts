@@ -16,7 +16,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { JsonObject, TypeConditionCheck } from './merge';
+import { setOwn, type JsonObject, type TypeConditionCheck } from './merge';
 import type { ResponsePath } from './response-paths';
 
 /** Beyond this many, one error without a path: a 500-citizen batch must not become thousands of errors. */
@@ -136,6 +136,9 @@ function isIncluded(conditions: readonly Condition[], conditionValue: (variable:
   });
 }
 
+/** Own property only, as merge.ts reads the data: an alias such as `toString` is not inherited. */
+const ownValue = (object: JsonObject, key: string): unknown => (Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined);
+
 /** The fields of `filled` that apply to this object: on its type, and not switched off. */
 function fieldsOn(object: JsonObject, filled: readonly FilledField[], failed: FailedFetch): FilledField[] {
   const typename = object.__typename;
@@ -155,7 +158,7 @@ function fieldsOn(object: JsonObject, filled: readonly FilledField[], failed: Fa
 export function nullFieldsOfFailedFetch(failed: FailedFetch): void {
   const filled = filledFields(failed.fetch);
   for (const { object } of failed.sent) {
-    for (const field of fieldsOn(object, filled, failed)) if (object[field.name] === undefined) object[field.name] = null;
+    for (const field of fieldsOn(object, filled, failed)) if (ownValue(object, field.name) === undefined) setOwn(object, field.name, null);
   }
 }
 
@@ -188,7 +191,7 @@ export function placeFetchFailure(error: GraphQLError, failed: FailedFetch): Gra
     for (const field of fieldsOn(object, filled, failed)) {
       // Names with two underscores are the gateway's own hidden selections (the audit's), never the partner's.
       if (field.name.startsWith('__')) continue;
-      const value = object[field.name];
+      const value = ownValue(object, field.name);
       if (!selected.has(field.name) || (value !== undefined && value !== null)) unnamed = true;
       else names.add(field.name);
     }

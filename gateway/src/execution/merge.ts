@@ -11,7 +11,7 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 /** Own property, even for "__proto__" (subgraph JSON can carry any key). */
-function setOwn(target: JsonObject, key: string, value: unknown): void {
+export function setOwn(target: JsonObject, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
