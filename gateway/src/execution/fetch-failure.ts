@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import { setOwn, type JsonObject, type TypeConditionCheck } from './merge';
 import type { ResponsePath } from './response-paths';
+import { fragmentsOf } from '../document-fragments';
 
 /** Beyond this many, one error without a path: a 500-citizen batch must not become thousands of errors. */
 export const MAX_PLACED_ERRORS = 100;
@@ -92,8 +93,7 @@ function filledFields(fetch: FetchNode): readonly FilledField[] {
   let filled = filledByFetch.get(fetch);
   if (filled) return filled;
   const document: DocumentNode = fetch.operationDocumentNode ?? parse(fetch.operation);
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const fragments = fragmentsOf(document);
   const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
   const fields: FilledField[] = [];
   if (operation) {
@@ -173,8 +173,7 @@ export function nullFieldsOfFailedFetch(failed: FailedFetch): void {
  */
 export function placeFetchFailure(error: GraphQLError, failed: FailedFetch): GraphQLError[] {
   const filled = filledFields(failed.fetch);
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of failed.document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const fragments = fragmentsOf(failed.document);
   const selectedByPath = new Map<string, Set<string>>();
   const paths: ResponsePath[] = [];
   let unnamed = false;

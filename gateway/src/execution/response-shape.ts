@@ -26,6 +26,7 @@ import {
   type SelectionSetNode,
   type DirectiveNode,
 } from 'graphql';
+import { fragmentsOf } from '../document-fragments';
 
 /** A selection is skipped when `variable` (or the literal) equals `skipWhen`. */
 export interface SkipCondition {
@@ -191,10 +192,7 @@ function concreteTypesOf(schema: GraphQLSchema, type: GraphQLCompositeType): str
 }
 
 export function compileResponseShape(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): ResponseShape {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const root = schema.getRootType(operation.operation);
   if (!root) throw new UnsupportedOperation(`no ${operation.operation} root`);
   const variableDefaults: Record<string, unknown> = Object.create(null) as Record<string, unknown>;

@@ -19,6 +19,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { fragmentsOf } from '../document-fragments';
 
 const CITIZEN_ID_KEY = '__huiminAuditCitizenId';
 const CARD_OWNER_KEY = '__huiminAuditCardOwner';
@@ -156,8 +157,7 @@ export function auditPlanOf(schema: GraphQLSchema, document: DocumentNode, opera
         }),
       }
     : document;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of rewritten.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const fragments = fragmentsOf(rewritten);
   const rewrittenOperation = rewritten.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (d.name?.value ?? '') === key,
   ) ?? operation;

@@ -12,13 +12,13 @@ import {
   isObjectType,
   valueFromASTUntyped,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { fragmentsOf } from '../document-fragments';
 
 /** Counts lexical tokens, stopping once past `max` (a syntax error stops the count: parsing reports it). */
 export function countTokens(text: string, max: number): number {
@@ -33,12 +33,6 @@ export function countTokens(text: string, max: number): number {
     // Left to the parser, which names the syntax error.
   }
   return count;
-}
-
-function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  return fragments;
 }
 
 export interface OperationShape {

@@ -23,6 +23,7 @@ import {
 import type { GatewayContext } from '../pipeline';
 import { maskIdNumber, maskName, maskPhone } from '@huimin/schema';
 import { partnerOf, type AuthenticatedPartner } from './partner-context';
+import { fragmentsOf } from '../document-fragments';
 
 export { maskIdNumber, maskName, maskPhone };
 
@@ -43,12 +44,6 @@ export function identityViewOf(context: GatewayContext): IdentityView {
 /** The one rule, in one place. */
 export function identityViewFor(partner: AuthenticatedPartner | undefined, usesAnalyticsBatch: boolean): IdentityView {
   return partner?.scopes.has('identity:full') && !usesAnalyticsBatch ? 'full' : 'masked';
-}
-
-function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  return fragments;
 }
 
 function usesAnalyticsBatch(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, depth = 0): boolean {

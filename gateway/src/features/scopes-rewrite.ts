@@ -24,6 +24,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { describeRequirements, isPermitted, type ScopePolicy } from './scopes-policy';
+import { fragmentsOf } from '../document-fragments';
 
 /** Stands in for a selection set whose every field was cut (a selection set may not be empty). */
 export const PLACEHOLDER_ALIAS = '_huiminRemoved';
@@ -185,10 +186,7 @@ export function restrictOperation(input: {
   operation: OperationDefinitionNode;
   variables: Record<string, unknown>;
 }): Restriction {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of input.document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(input.document);
   const state: WalkState = {
     schema: input.schema, policy: input.policy, scopes: input.scopes, fragments, variables: input.variables,
     refusals: [], permittedLeaves: 0, variableDependent: false,

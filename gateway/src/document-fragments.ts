@@ -1,0 +1,8 @@
+/** A document's fragment definitions by name: what every walk over a selection set needs to follow a spread. */
+import { Kind, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
+
+export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  return fragments;
+}
